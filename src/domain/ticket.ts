@@ -1,0 +1,90 @@
+/**
+ * A ticket is one resident's complaint, from the moment the conversation captures it until
+ * the operator closes it. Times are ISO-8601 strings in UTC so that every store adapter
+ * returns the same plain object.
+ */
+import type { Channel, Gender, Language } from './resident';
+
+export const CATEGORIES = ['outage', 'billing', 'quality', 'leak', 'sewage', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const PRIORITIES = ['normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** `open` again after a reopen; `reopenCount` keeps the history. */
+export const TICKET_STATUSES = ['open', 'acknowledged', 'in_progress', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export interface GeoPoint {
+  lat: number;
+  lng: number;
+  label?: string | null;
+}
+
+/** Values captured by a flow, keyed by the flow's variable names (e.g. `since`, `scope`). */
+export type TicketDetails = Record<string, string | number | boolean | null>;
+
+export interface Ticket {
+  id: string;
+  /** Short numeric code the resident types on a keypad: 6 random digits + 1 check digit. */
+  reference: string;
+  localityId: string;
+  residentId: string;
+  category: Category;
+  details: TicketDetails;
+  sector: string | null;
+  location: GeoPoint | null;
+  channel: Channel;
+  /** Copied from the resident at creation so history stays true if they change it later. */
+  reporterGender: Gender | null;
+  reporterLanguage: Language;
+  priority: Priority;
+  status: TicketStatus;
+  /** Set when the flow handed the conversation to a human (repeated invalid replies). */
+  needsOperator: boolean;
+  assigneeId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  firstResponseAt: string | null;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  reopenCount: number;
+  /** SLA deadlines computed at creation (issue 3); null when no policy applies. */
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  slaBreachedAt: string | null;
+  resolutionNote: string | null;
+  /** Resident's answer to "was it solved?" and 1–5 rating after resolution. */
+  residentConfirmedSolved: boolean | null;
+  residentRating: number | null;
+}
+
+export const TIMELINE_TYPES = [
+  'opened',
+  'acknowledged',
+  'assigned',
+  'replied',
+  'note_added',
+  'started',
+  'resolved',
+  'closed',
+  'reopened',
+  'sla_breached',
+  'resident_feedback',
+  'handed_to_operator',
+] as const;
+export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+export interface TimelineEntry {
+  id: string;
+  ticketId: string;
+  at: string;
+  type: TimelineType;
+  /** `resident`, `system`, or an operator's user id. */
+  actor: string;
+  /** Public text reaches the resident; internal notes do not. */
+  text: string | null;
+  isPublic: boolean;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,27 @@
+/** Operator-side accounts (issue 3). */
+export const ROLES = ['operator', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  /** E.164; lets an operator use SMS commands from a basic phone and receive alerts. */
+  phone: string | null;
+  localityIds: string[];
+  onDuty: boolean;
+  passwordHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  /** Only a hash is stored; the token itself is shown once. */
+  tokenHash: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}

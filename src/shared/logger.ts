@@ -1,0 +1,33 @@
+/**
+ * One pino logger for the process. Phone numbers are personal data: the redaction list covers
+ * every field name that could carry one, and code logs resident ids, never phones.
+ */
+import pino, { type Logger } from 'pino';
+
+export const REDACTED_PATHS = [
+  'phone',
+  'toPhone',
+  'fromPhone',
+  'From',
+  'To',
+  'body.From',
+  'body.To',
+  '*.phone',
+  '*.toPhone',
+  '*.fromPhone',
+  'req.body',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-twilio-signature"]',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(options: { level: string; name?: string }): Logger {
+  return pino({
+    name: options.name ?? 'aguavoz',
+    level: options.level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  });
+}
+
+export type { Logger };
