@@ -133,7 +133,7 @@ export class NotFoundError extends Error {
 /** The store did not answer (disk gone, MongoDB down): intake spools instead of failing. */
 export class StoreUnavailableError extends Error {
   readonly code = 'store_unavailable';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'StoreUnavailableError';
   }
