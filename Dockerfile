@@ -1,0 +1,25 @@
+# Production image: compiled JavaScript, production dependencies only.
+# better-sqlite3 builds from source, so the build stage has a compiler.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY flows ./flows
+COPY locales ./locales
+COPY src/console/views ./src/console/views
+USER node
+EXPOSE 3000
+ENTRYPOINT ["node", "bin/aguavoz.js"]
+CMD ["web"]

@@ -1,0 +1,55 @@
+/**
+ * Contract of the ticket service: the one place where operator actions (from the console, the
+ * REST API or operator SMS commands) are checked against access rules and the ticket lifecycle,
+ * stored as one unit of work, and turned into messages to the resident in their language.
+ */
+import type { AuthenticatedUser } from '../auth/auth-types';
+import type { Channel, Language } from '../domain/resident';
+import type { Ticket, TimelineEntry } from '../domain/ticket';
+import type { OutboxStatus } from '../domain/message';
+import type { Page, TicketFilter } from '../store/repository';
+
+export type TicketActionInput =
+  | { type: 'acknowledge' }
+  | { type: 'assign'; assigneeId: string | null }
+  /** `text` is sent as is; `cannedKey` names a canned reply in locales/ (rendered in the resident's language). */
+  | { type: 'reply'; text?: string; cannedKey?: string }
+  | { type: 'add_note'; text: string }
+  | { type: 'start' }
+  | { type: 'resolve'; note: string }
+  | { type: 'close' }
+  | { type: 'reopen'; reason?: string };
+
+export type TicketActionType = TicketActionInput['type'];
+
+export interface TranscriptLine {
+  direction: 'in' | 'out';
+  at: string;
+  body: string;
+  /** Delivery status of outgoing lines. */
+  status: OutboxStatus | null;
+}
+
+export interface TicketView {
+  ticket: Ticket;
+  timeline: TimelineEntry[];
+  transcript: TranscriptLine[];
+  resident: { maskedPhone: string; language: Language; channel: Channel; optedOut: boolean };
+  localityName: string;
+  allowedActions: TicketActionType[];
+}
+
+export interface TicketService {
+  /** Tickets of the user's localities only (admins: all), with the filter applied. */
+  listQueue(user: AuthenticatedUser, filter: TicketFilter): Promise<Page<Ticket>>;
+  /** Throws ForbiddenError for another locality's ticket, NotFoundError for an unknown one. */
+  getTicketView(user: AuthenticatedUser, ticketId: string): Promise<TicketView>;
+  /** Also accepts a reference (7 digits) where an id is expected, for SMS commands. */
+  findTicket(user: AuthenticatedUser, idOrReference: string): Promise<Ticket>;
+  /**
+   * Applies an action: access check, lifecycle check (TicketTransitionError on a forbidden
+   * transition, nothing changed), one atomic commit (ticket patch, timeline, outbox to the
+   * resident), then the send jobs. Returns the updated ticket.
+   */
+  perform(user: AuthenticatedUser, ticketId: string, action: TicketActionInput): Promise<Ticket>;
+}
