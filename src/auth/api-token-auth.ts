@@ -1,0 +1,91 @@
+/**
+ * Bearer tokens for the REST API. The token is shown once when issued; only its SHA-256 is
+ * stored, so a copy of the database does not hand out working tokens. (A fast hash is enough:
+ * the token carries 256 random bits, unlike a password.)
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ApiToken } from '../domain/user';
+import type { Repository } from '../store/repository';
+import { toAuthenticatedUser } from '../users/user-service';
+import { UserNotFoundError } from '../users/user-errors';
+
+export const API_TOKEN_PREFIX = 'av_';
+const TOKEN_PATTERN = /^av_[A-Za-z0-9_-]{43}$/;
+/** `lastUsedAt` is informative; writing it on every request would turn reads into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface ApiTokenService {
+  /** @example await issueToken(user.id, 'reporting script') // { token: 'av_Q2…', record: { id, label, … } } */
+  issueToken(userId: string, label: string): Promise<{ token: string; record: ApiToken }>;
+  /** The stored token for a bearer value (with or without `Bearer `), or null. */
+  authenticate(bearer: string | null | undefined): Promise<ApiToken | null>;
+}
+
+export function hashApiToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function createApiTokenService(deps: { repo: Repository; now: () => string; newId: () => string }): ApiTokenService {
+  const { repo } = deps;
+  return {
+    async issueToken(userId, label) {
+      const user = await repo.getUser(userId);
+      if (!user) throw new UserNotFoundError(userId);
+      const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+      const record = await repo.createApiToken({
+        id: deps.newId(),
+        userId,
+        tokenHash: hashApiToken(token),
+        label: label.trim().slice(0, 100) || 'api',
+        createdAt: deps.now(),
+        lastUsedAt: null,
+      });
+      return { token, record };
+    },
+
+    async authenticate(bearer) {
+      const token = (bearer ?? '').replace(/^Bearer\s+/i, '').trim();
+      if (!TOKEN_PATTERN.test(token)) return null;
+      const record = await repo.findApiTokenByHash(hashApiToken(token));
+      if (!record) return null;
+      const now = deps.now();
+      if (!record.lastUsedAt || Date.parse(now) - Date.parse(record.lastUsedAt) >= TOUCH_INTERVAL_MS) {
+        await repo.touchApiToken(record.id, now);
+      }
+      return record;
+    },
+  };
+}
+
+function unauthorized(res: Response, message: string): void {
+  res.status(401).set('WWW-Authenticate', 'Bearer realm="aguavoz"').json({ error: { code: 'unauthorized', message } });
+}
+
+/**
+ * Express middleware for `/api/v1`: sets `res.locals.user` (re-read from the store, so a role or
+ * locality change applies to the next request) or answers
+ * `401 { "error": { "code": "unauthorized", "message": "…" } }`.
+ */
+export function requireApiToken(deps: { tokenService: ApiTokenService; repo: Repository }): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const header = req.get('authorization');
+      if (!header || !/^Bearer\s+/i.test(header)) {
+        unauthorized(res, 'send an API token as "Authorization: Bearer av_…"');
+        return;
+      }
+      const record = await deps.tokenService.authenticate(header);
+      const user = record ? await deps.repo.getUser(record.userId) : null;
+      if (!record || !user) {
+        unauthorized(res, 'the API token is not valid');
+        return;
+      }
+      res.locals.user = toAuthenticatedUser(user);
+      res.locals.apiTokenId = record.id;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}

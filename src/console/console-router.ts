@@ -1,0 +1,192 @@
+/**
+ * The operator web console: server-rendered pages that work without JavaScript on a cheap phone
+ * over a slow link. Every action is a plain form post, checked by the ticket service (access,
+ * lifecycle) and answered with a redirect and a flash message, or with the same page and a
+ * clear error when nothing was changed.
+ *
+ * @example app.use(createConsoleRouter({ ticketService, repo, translator, auth, now, logger }))
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { ConsoleAuth } from '../auth/console-auth';
+import { CSRF_FIELD } from '../auth/console-auth';
+import type { AuthenticatedUser } from '../auth/auth-types';
+import type { Language } from '../domain/resident';
+import type { Translator } from '../i18n/translator';
+import type { Logger } from '../shared/logger';
+import type { Repository } from '../store/repository';
+import type { TicketActionInput, TicketService } from '../tickets/ticket-service-types';
+import { isConsoleAction, parseActionForm } from './action-form';
+import { classifyError, refusalMessage } from './console-errors';
+import { createConsoleRenderer, createConsoleText } from './console-views';
+import { clearFlash, readFlash, setFlash } from './flash-cookie';
+import { buildQueuePage } from './queue-page';
+import { parseQueueQuery } from './queue-filter';
+import { EMPTY_FORM_VALUES, buildTicketPage, type ActionFormValues } from './ticket-page';
+
+export interface ConsoleRouterDeps {
+  ticketService: TicketService;
+  repo: Repository;
+  translator: Translator;
+  auth: Pick<ConsoleAuth, 'requireUser' | 'verifyCsrf' | 'csrfTokenFor'>;
+  /** ISO-8601 instant; the queue's countdowns are computed from it. */
+  now: () => string;
+  logger: Logger;
+  /** Language of the console's labels (operators in the pilot towns work in Spanish). */
+  language?: Language;
+  /** Where the eta templates are; defaults to `views/` beside this file. */
+  viewsDir?: string;
+}
+
+export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
+  const renderer = createConsoleRenderer({ viewsDir: deps.viewsDir });
+  const text = createConsoleText(deps.translator, deps.language ?? 'es');
+  const parseForm = express.urlencoded({ extended: false, limit: '20kb' });
+  const router = Router();
+
+  const userOf = (res: Response) => res.locals.user as AuthenticatedUser;
+
+  function send(req: Request, res: Response, view: string, data: { title: string; [field: string]: unknown }, status = 200): void {
+    const html = renderer.render(view, {
+      ...data,
+      text,
+      user: userOf(res),
+      csrfField: CSRF_FIELD,
+      csrfToken: deps.auth.csrfTokenFor(req),
+    });
+    res.status(status).set('Cache-Control', 'no-store').type('html').send(html);
+  }
+
+  function sendError(req: Request, res: Response, error: unknown): void {
+    const { kind, httpStatus } = classifyError(error);
+    if (kind === 'unexpected') {
+      deps.logger.error({ err: error, path: req.path }, 'console request failed');
+    }
+    const key = kind === 'forbidden' ? 'forbidden' : kind === 'not_found' ? 'not_found' : 'server';
+    const status = kind === 'forbidden' || kind === 'not_found' ? httpStatus : 500;
+    send(req, res, 'error', { title: text.t(`console.error.${key}_title`), message: text.t(`console.error.${key}`) }, status);
+  }
+
+  async function renderTicket(
+    req: Request,
+    res: Response,
+    options: { status?: number; flash?: string | null; error?: string | null; form?: ActionFormValues } = {},
+  ): Promise<void> {
+    const page = await buildTicketPage(deps, {
+      user: userOf(res),
+      ticketId: String(req.params.id),
+      now: new Date(deps.now()),
+      text,
+      form: options.form,
+    });
+    send(req, res, 'ticket', { ...page, flash: options.flash ?? null, error: options.error ?? null }, options.status);
+  }
+
+  router.get('/', (_req, res) => {
+    res.redirect(302, '/tickets');
+  });
+
+  router.get('/tickets', deps.auth.requireUser, async (req: Request, res: Response) => {
+    try {
+      const page = await buildQueuePage(deps, {
+        user: userOf(res),
+        query: parseQueueQuery(req.query as Record<string, unknown>),
+        now: new Date(deps.now()),
+        text,
+      });
+      send(req, res, 'queue', { ...page, title: page.heading, flash: page.notice, error: null });
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  });
+
+  router.get('/tickets/:id', deps.auth.requireUser, async (req: Request, res: Response) => {
+    const flashAction = readFlash(req);
+    if (flashAction) clearFlash(res);
+    try {
+      await renderTicket(req, res, { flash: flashAction ? text.t(`console.flash.${flashAction}`) : null });
+    } catch (error) {
+      sendError(req, res, error);
+    }
+  });
+
+  router.post(
+    '/tickets/:id/actions/:action',
+    parseForm,
+    deps.auth.requireUser,
+    deps.auth.verifyCsrf,
+    async (req: Request, res: Response, next: NextFunction) => {
+      const type = String(req.params.action);
+      if (!isConsoleAction(type)) {
+        next();
+        return;
+      }
+      const user = userOf(res);
+      const ticketId = String(req.params.id);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const form = formValues(type, body);
+      try {
+        const parsed = parseActionForm(type, body, { userId: user.id });
+        const problem = parsed.ok ? await checkReferences(deps, user, ticketId, parsed.action) : parsed.messageKey;
+        if (!parsed.ok || problem) {
+          await renderTicket(req, res, { status: 422, error: text.t(problem ?? 'console.error.invalid_action'), form });
+          return;
+        }
+        await deps.ticketService.perform(user, ticketId, parsed.action);
+        deps.logger.info({ userId: user.id, ticketId, action: type }, 'console action');
+        setFlash(res, type);
+        res.redirect(303, `/tickets/${encodeURIComponent(ticketId)}`);
+      } catch (error) {
+        const { kind, httpStatus } = classifyError(error);
+        if (kind !== 'invalid_transition' && kind !== 'invalid_action') {
+          sendError(req, res, error);
+          return;
+        }
+        deps.logger.info({ userId: user.id, ticketId, action: type, code: kind }, 'console action refused');
+        try {
+          await renderTicket(req, res, { status: httpStatus, error: refusalMessage(error, text), form });
+        } catch (renderError) {
+          sendError(req, res, renderError);
+        }
+      }
+    },
+  );
+
+  router.use('/tickets', deps.auth.requireUser, (req: Request, res: Response) => {
+    send(req, res, 'error', { title: text.t('console.error.not_found_title'), message: text.t('console.error.not_found') }, 404);
+  });
+
+  return router;
+}
+
+/**
+ * Refuses references the ticket service would store blindly: a canned reply that is not in the
+ * locales, or an assignee who does not work in the ticket's locality. Returns a message key.
+ */
+async function checkReferences(
+  deps: Pick<ConsoleRouterDeps, 'translator' | 'ticketService' | 'repo'>,
+  user: AuthenticatedUser,
+  ticketId: string,
+  action: TicketActionInput,
+): Promise<string | null> {
+  if (action.type === 'reply' && action.cannedKey !== undefined) {
+    const known = action.cannedKey.startsWith('canned.') && deps.translator.has(action.cannedKey, 'es');
+    return known ? null : 'console.error.unknown_canned';
+  }
+  if (action.type === 'assign' && action.assigneeId !== null && action.assigneeId !== user.id) {
+    const ticket = await deps.ticketService.findTicket(user, ticketId);
+    const users = await deps.repo.listUsers({ localityId: ticket.localityId });
+    return users.some((u) => u.id === action.assigneeId) ? null : 'console.error.unknown_assignee';
+  }
+  return null;
+}
+
+function formValues(type: string, body: Record<string, unknown>): ActionFormValues {
+  const value = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  return {
+    reply: type === 'reply' ? { text: value('text'), canned: value('canned') } : EMPTY_FORM_VALUES.reply,
+    resolve: type === 'resolve' ? { note: value('note') } : EMPTY_FORM_VALUES.resolve,
+    add_note: type === 'add_note' ? { text: value('text') } : EMPTY_FORM_VALUES.add_note,
+    reopen: type === 'reopen' ? { reason: value('reason') } : EMPTY_FORM_VALUES.reopen,
+  };
+}
+

@@ -1,0 +1,211 @@
+/**
+ * The host side of the pure engine: for a stored inbound message, runs the resident's
+ * conversation one message at a time (per-resident lock, oldest first), turns the engine's
+ * events into one atomic unit of work, then saves the session and enqueues the replies.
+ *
+ * Usable without BullMQ (tests, `aguavoz chat` local debugging): call `processInboundMessage`.
+ * Failure rules: if Redis or the store fails before the commit, the call throws and the message
+ * stays unprocessed (the job retries; the sweeper re-enqueues) — a message is never marked
+ * processed without its effects. If the engine or a text fails (a bug), the resident is told to
+ * try again later, the conversation resets, and the message is marked processed.
+ */
+import { createHash } from 'node:crypto';
+import type { InboundMessage } from '../domain/message';
+import type { Locality } from '../domain/locality';
+import type { Resident } from '../domain/resident';
+import type { Ticket } from '../domain/ticket';
+import { randomReference } from '../domain/reference';
+import { step } from '../flow-engine/engine';
+import type { EngineEvent, Session } from '../flow-engine/engine-types';
+import type { Translator } from '../i18n/translator';
+import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
+import { newId } from '../shared/ids';
+import type { Logger } from '../shared/logger';
+import { UniqueViolationError, type Repository, type UnitOfWork } from '../store/repository';
+import type { LockHandle, ResidentLock } from './resident-lock';
+import type { SessionStore } from './session-store';
+import type { ComputeDeadlines } from './ticket-opening';
+import { buildTurnEffects, TurnComputationError, type TurnEffects } from './turn-effects';
+import { runEngineTurn } from './engine-turn';
+
+export type LoadedFlows = Parameters<typeof step>[0];
+
+export interface ConversationProcessorDeps {
+  repo: Repository;
+  sessions: SessionStore;
+  lock: ResidentLock;
+  flows: LoadedFlows;
+  translator: Pick<Translator, 'render'>;
+  dispatcher: Pick<SendDispatcher, 'enqueue'>;
+  logger: Logger;
+  sessionTimeoutMinutes: number;
+  /** SLA deadlines for new tickets (issue 3). */
+  computeDeadlines?: ComputeDeadlines;
+  /** Called after the tickets are stored and the replies enqueued (alerts, SLA jobs). */
+  onTicketsOpened?: (tickets: Ticket[]) => void | Promise<void>;
+  clock?: () => Date;
+  newId?: () => string;
+  newReference?: () => string;
+}
+
+export type TurnOutcome = 'processed' | 'no_locality' | 'ignored_opted_out' | 'failed_safely';
+
+export interface ProcessedTurn {
+  messageId: string;
+  outcome: TurnOutcome;
+  ticketIds: string[];
+  outboxIds: string[];
+}
+
+export interface ConversationProcessor {
+  /** Processes this message and every older unprocessed one from the same phone, in order. */
+  processInboundMessage(messageId: string): Promise<ProcessedTurn[]>;
+}
+
+/** A reference collision is retried with a fresh reference this many times. */
+const MAX_TURN_ATTEMPTS = 5;
+
+export function createConversationProcessor(deps: ConversationProcessorDeps): ConversationProcessor {
+  const clock = deps.clock ?? (() => new Date());
+  const makeId = deps.newId ?? newId;
+  const makeReference = deps.newReference ?? randomReference;
+
+  async function ensureResident(message: InboundMessage, locality: Locality, now: Date): Promise<Resident> {
+    const existing = await deps.repo.findResidentByPhone(message.fromPhone);
+    if (existing) return existing;
+    const iso = now.toISOString();
+    return deps.repo.upsertResidentByPhone({
+      id: makeId(),
+      phone: message.fromPhone,
+      localityId: locality.id,
+      language: 'es',
+      gender: null,
+      genderAskedAt: null,
+      privacyNoticeSentAt: null,
+      optedOut: false,
+      lastInboundAt: null,
+      lastWhatsappInboundAt: null,
+      createdAt: iso,
+      updatedAt: iso,
+    });
+  }
+
+  async function computeTurn(message: InboundMessage, resident: Resident, locality: Locality, stored: Session | null, appliedAt: Date) {
+    const turn = runEngineTurn({
+      flows: deps.flows,
+      session: stored,
+      message,
+      resident,
+      locality,
+      sessionTimeoutMinutes: deps.sessionTimeoutMinutes,
+      newReference: makeReference,
+    });
+    const actsOnIt = !resident.optedOut || turn.events.some((event) => event.type === 'opted_in');
+    const events: EngineEvent[] = actsOnIt ? turn.events : [];
+    const effects = await buildTurnEffects(
+      { repo: deps.repo, translator: deps.translator, computeDeadlines: deps.computeDeadlines, logger: deps.logger, newId: makeId },
+      { message, resident, locality, events, turnAt: turn.turnAt, appliedAt, conversationStartedAt: stored?.startedAt ?? null },
+    );
+    return { effects, session: turn.session, actsOnIt };
+  }
+
+  /** The engine or a text broke: apologise, reset the conversation, and move on. */
+  async function failSafely(message: InboundMessage, resident: Resident, locality: Locality, appliedAt: Date, error: TurnComputationError) {
+    deps.logger.error({ messageId: message.id, residentId: resident.id, stage: error.stage, err: error.message }, 'conversation turn failed; resident asked to try later');
+    const events: EngineEvent[] = resident.optedOut ? [] : [{ type: 'reply_queued', key: 'system.try_again_later', params: {} }];
+    const effects = await buildTurnEffects(
+      { repo: deps.repo, translator: deps.translator, logger: deps.logger, newId: makeId },
+      { message, resident, locality, events, turnAt: appliedAt.toISOString(), appliedAt, conversationStartedAt: null },
+    );
+    await deps.repo.commit(effects.unit);
+    await deps.sessions.delete(resident.id).catch(() => undefined);
+    return effects;
+  }
+
+  async function processOne(message: InboundMessage, handle: LockHandle): Promise<ProcessedTurn> {
+    await handle.extend();
+    const appliedAt = clock();
+    const result: ProcessedTurn = { messageId: message.id, outcome: 'processed', ticketIds: [], outboxIds: [] };
+    const locality = await deps.repo.findLocalityForNumber(message.toPhone);
+    if (!locality) {
+      deps.logger.warn({ messageId: message.id }, 'inbound message to a number no locality answers; marked processed');
+      await deps.repo.commit(noLocalityUnit(message, appliedAt));
+      return { ...result, outcome: 'no_locality' };
+    }
+    const resident = await ensureResident(message, locality, appliedAt);
+    const stored = await deps.sessions.get(resident.id);
+
+    let applied: { effects: TurnEffects; session: Session | null; actsOnIt: boolean } | null = null;
+    for (let attempt = 1; attempt <= MAX_TURN_ATTEMPTS && applied === null; attempt += 1) {
+      let turn: Awaited<ReturnType<typeof computeTurn>>;
+      try {
+        turn = await computeTurn(message, resident, locality, stored, appliedAt);
+      } catch (error) {
+        if (!(error instanceof TurnComputationError)) throw error;
+        const effects = await failSafely(message, resident, locality, appliedAt, error);
+        await deps.dispatcher.enqueue(effects.outboxIds);
+        return { ...result, outcome: 'failed_safely', outboxIds: effects.outboxIds };
+      }
+      try {
+        await deps.repo.commit(turn.effects.unit);
+        applied = turn;
+      } catch (error) {
+        const isReferenceClash = error instanceof UniqueViolationError && error.field.includes('reference');
+        if (!isReferenceClash || attempt === MAX_TURN_ATTEMPTS) throw error;
+        deps.logger.warn({ messageId: message.id, attempt }, 'ticket reference collision; retrying the turn');
+      }
+    }
+    if (!applied) throw new Error('unreachable: turn neither applied nor failed');
+
+    if (applied.actsOnIt) await saveSession(resident.id, applied.session, appliedAt, message.id);
+    await deps.dispatcher.enqueue(applied.effects.outboxIds);
+    const tickets = applied.effects.ticketsOpened;
+    if (tickets.length > 0 && deps.onTicketsOpened) {
+      await Promise.resolve(deps.onTicketsOpened(tickets)).catch((error: unknown) => {
+        deps.logger.error({ ticketIds: tickets.map((t) => t.id), err: String(error) }, 'onTicketsOpened hook failed');
+      });
+    }
+    return {
+      ...result,
+      outcome: applied.actsOnIt ? 'processed' : 'ignored_opted_out',
+      ticketIds: tickets.map((t) => t.id),
+      outboxIds: applied.effects.outboxIds,
+    };
+  }
+
+  /** After the commit the turn is done; a lost session only means the next message starts afresh. */
+  async function saveSession(residentId: string, session: Session | null, now: Date, messageId: string) {
+    try {
+      if (session) await deps.sessions.save(residentId, session, now);
+      else await deps.sessions.delete(residentId);
+    } catch (error) {
+      deps.logger.error({ messageId, residentId, err: String(error) }, 'session not saved after a committed turn');
+    }
+  }
+
+  return {
+    async processInboundMessage(messageId) {
+      const message = await deps.repo.getInboundMessage(messageId);
+      if (!message) {
+        deps.logger.warn({ messageId }, 'inbound job for an unknown message ignored');
+        return [];
+      }
+      return deps.lock.withLock(phoneLockKey(message.fromPhone), async (handle) => {
+        const turns: ProcessedTurn[] = [];
+        for (const pending of await deps.repo.listUnprocessedInboundFrom(message.fromPhone)) {
+          turns.push(await processOne(pending, handle));
+        }
+        return turns;
+      });
+    },
+  };
+}
+
+/** Lock per sender without putting the phone number in a Redis key. */
+export function phoneLockKey(phone: string): string {
+  return createHash('sha256').update(`aguavoz-resident:${phone}`).digest('hex').slice(0, 32);
+}
+
+function noLocalityUnit(message: InboundMessage, appliedAt: Date): UnitOfWork {
+  return { inboundProcessed: { id: message.id, at: appliedAt.toISOString(), residentId: null, localityId: null } };
+}

@@ -1,0 +1,217 @@
+/**
+ * Turns the engine's events for one inbound message into ONE unit of work: the message marked
+ * processed, the resident's changes, tickets opened, timeline entries and the replies to send.
+ * Events are applied in order, so a reply queued after `language_changed` is rendered in the
+ * new language, and a ticket copies the resident's gender and language as they are when it opens.
+ */
+import type { Locality } from '../domain/locality';
+import type { InboundMessage, OutboxMessage } from '../domain/message';
+import type { Language, Resident } from '../domain/resident';
+import type { Ticket, TimelineEntry } from '../domain/ticket';
+import type { EngineEvent } from '../flow-engine/engine-types';
+import type { Translator } from '../i18n/translator';
+import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
+import type { Logger } from '../shared/logger';
+import type { Repository, UnitOfWork } from '../store/repository';
+import { openTicket, withDeadlines, type ComputeDeadlines } from './ticket-opening';
+import { lookUpStatus } from './status-reply';
+
+/** The pure part of a turn (engine, rendering) threw: a bug or bad content, not an outage. */
+export class TurnComputationError extends Error {
+  readonly code = 'turn_computation_failed';
+  constructor(readonly stage: string, override readonly cause: unknown) {
+    super(`${stage} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'TurnComputationError';
+  }
+}
+
+export interface TurnEffectsDeps {
+  repo: Pick<Repository, 'findTicketByReference' | 'listTimeline' | 'listTickets'>;
+  translator: Pick<Translator, 'render'>;
+  computeDeadlines?: ComputeDeadlines;
+  logger: Logger;
+  newId: () => string;
+}
+
+export interface TurnInput {
+  message: InboundMessage;
+  resident: Resident;
+  locality: Locality;
+  events: EngineEvent[];
+  /** The turn's instant as the engine saw it (ISO). */
+  turnAt: string;
+  /** When the worker applied it: processedAt and the outbox rows' createdAt. */
+  appliedAt: Date;
+  /** When the conversation this turn belongs to started, if it was already running. */
+  conversationStartedAt: string | null;
+}
+
+export interface TurnEffects {
+  unit: UnitOfWork;
+  ticketsOpened: Ticket[];
+  outboxIds: string[];
+}
+
+export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput): Promise<TurnEffects> {
+  const { message, resident, locality } = input;
+  const appliedIso = input.appliedAt.toISOString();
+  const state = {
+    language: resident.language,
+    gender: resident.gender,
+    genderAskedAt: resident.genderAskedAt,
+  };
+  const patch = residentBasePatch(message, resident, locality, appliedIso);
+  const tickets: Ticket[] = [];
+  const timeline: TimelineEntry[] = [];
+  const outbox: OutboxMessage[] = [];
+  const ticketUpdates: NonNullable<UnitOfWork['ticketUpdates']> = [];
+
+  const queueReply = (key: string, params: Record<string, string | number>, ticketId: string | null, kind = 'flow_reply') => {
+    const text = render(deps.translator, key, state.language, params);
+    outbox.push(
+      newOutboxMessage({
+        id: deps.newId(),
+        // Strictly increasing within a turn, so any view sorted by time shows the replies in order.
+        now: new Date(input.appliedAt.getTime() + outbox.length).toISOString(),
+        channel: message.channel,
+        toPhone: resident.phone,
+        fromPhone: message.toPhone,
+        text,
+        kind,
+        residentId: resident.id,
+        ticketId,
+      }),
+    );
+  };
+
+  for (const event of input.events) {
+    switch (event.type) {
+      case 'language_changed':
+        state.language = event.language;
+        patch.language = event.language;
+        break;
+      case 'gender_recorded':
+        state.gender = event.gender;
+        state.genderAskedAt = state.genderAskedAt ?? input.turnAt;
+        patch.gender = event.gender;
+        patch.genderAskedAt = state.genderAskedAt;
+        break;
+      case 'gender_declined':
+        state.genderAskedAt = state.genderAskedAt ?? input.turnAt;
+        patch.genderAskedAt = state.genderAskedAt;
+        break;
+      case 'privacy_notice_shown':
+        patch.privacyNoticeSentAt = resident.privacyNoticeSentAt ?? input.turnAt;
+        break;
+      case 'opted_out':
+        patch.optedOut = true;
+        break;
+      case 'opted_in':
+        patch.optedOut = false;
+        break;
+      case 'ticket_opened': {
+        const opened = openTicket({
+          event,
+          ticketId: deps.newId(),
+          timelineIds: deps.newId,
+          message,
+          residentId: resident.id,
+          localityId: locality.id,
+          reporter: { gender: state.gender, language: state.language },
+          at: input.turnAt,
+        });
+        tickets.push(await withDeadlines(opened.ticket, deps.computeDeadlines));
+        timeline.push(...opened.timeline);
+        break;
+      }
+      case 'reply_queued': {
+        const reference = event.params.reference;
+        const ticket = tickets.find((t) => reference !== undefined && t.reference === String(reference));
+        queueReply(event.key, event.params, ticket?.id ?? null);
+        break;
+      }
+      case 'status_requested': {
+        const answer = await lookUpStatus(deps.repo, { reference: event.reference, localityId: locality.id });
+        queueReply(answer.key, answer.params, answer.ticketId, 'status_reply');
+        break;
+      }
+      case 'resolution_feedback': {
+        const ticket = await deps.repo.findTicketByReference(event.reference);
+        if (!ticket || ticket.residentId !== resident.id) break;
+        ticketUpdates.push({
+          id: ticket.id,
+          patch: { residentConfirmedSolved: event.solved, residentRating: event.rating, updatedAt: input.turnAt },
+        });
+        timeline.push({
+          id: deps.newId(),
+          ticketId: ticket.id,
+          at: input.turnAt,
+          type: 'resident_feedback',
+          actor: 'resident',
+          text: null,
+          isPublic: false,
+          data: { solved: event.solved, rating: event.rating },
+        });
+        break;
+      }
+      case 'session_expired':
+      case 'session_ended':
+        break;
+    }
+  }
+
+  if (patch.gender !== undefined && patch.gender !== null) {
+    ticketUpdates.push(...(await genderForThisConversation(deps, input, tickets, patch.gender)));
+  }
+
+  const unit: UnitOfWork = {
+    inboundProcessed: { id: message.id, at: appliedIso, residentId: resident.id, localityId: locality.id },
+    residentUpdates: [{ id: resident.id, patch }],
+    ticketsCreated: tickets,
+    ticketUpdates,
+    timeline,
+    outbox,
+  };
+  return { unit, ticketsOpened: tickets, outboxIds: outbox.map((row) => row.id) };
+}
+
+type ResidentPatch = NonNullable<UnitOfWork['residentUpdates']>[number]['patch'];
+
+function residentBasePatch(message: InboundMessage, resident: Resident, locality: Locality, appliedIso: string): ResidentPatch {
+  const latest = (current: string | null) => (current !== null && current > message.receivedAt ? current : message.receivedAt);
+  const patch: ResidentPatch = { lastInboundAt: latest(resident.lastInboundAt), updatedAt: appliedIso };
+  if (message.channel === 'whatsapp') patch.lastWhatsappInboundAt = latest(resident.lastWhatsappInboundAt);
+  if (resident.localityId !== locality.id) patch.localityId = locality.id;
+  return patch;
+}
+
+/**
+ * The gender question comes after the complaint is captured, so the ticket of the same
+ * conversation opened without it; it gets the answer too. Older tickets keep what was true then.
+ */
+async function genderForThisConversation(
+  deps: TurnEffectsDeps,
+  input: TurnInput,
+  openedNow: Ticket[],
+  gender: NonNullable<Resident['gender']>,
+): Promise<NonNullable<UnitOfWork['ticketUpdates']>> {
+  for (const ticket of openedNow) if (ticket.reporterGender === null) ticket.reporterGender = gender;
+  if (!input.conversationStartedAt) return [];
+  const earlier = await deps.repo.listTickets({
+    residentId: input.resident.id,
+    createdFrom: input.conversationStartedAt,
+    sort: 'created',
+    limit: 20,
+  });
+  return earlier.items
+    .filter((ticket) => ticket.reporterGender === null && !openedNow.some((t) => t.id === ticket.id))
+    .map((ticket) => ({ id: ticket.id, patch: { reporterGender: gender, updatedAt: input.turnAt } }));
+}
+
+function render(translator: Pick<Translator, 'render'>, key: string, language: Language, params: Record<string, string | number>): string {
+  try {
+    return translator.render(key, language, params);
+  } catch (error) {
+    throw new TurnComputationError(`rendering "${key}"`, error);
+  }
+}

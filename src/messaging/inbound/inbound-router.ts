@@ -1,0 +1,61 @@
+/**
+ * `POST /webhooks/twilio/messages`: what Twilio calls for every SMS and WhatsApp message to a
+ * town's number. Verify (403) → parse (400) → durable intake → 200 with empty TwiML. Twilio
+ * does not retry an SMS webhook that answered 4xx/5xx, so every 200 means "kept", and the only
+ * 500 is the case where neither the store nor the local spool could keep the message.
+ */
+import express, { Router, type ErrorRequestHandler } from 'express';
+import { verifyTwilioSignature } from '../../http/twilio-webhook-auth';
+import { newId } from '../../shared/ids';
+import type { Logger } from '../../shared/logger';
+import { InvalidInboundMessageError, parseInboundForm } from './inbound-parser';
+import { createInboundIntake, type InboundIntakeDeps } from './inbound-intake';
+
+export const INBOUND_WEBHOOK_PATH = '/webhooks/twilio/messages';
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+export interface InboundRouterDeps extends InboundIntakeDeps {
+  authToken?: string;
+  publicBaseUrl?: string;
+  logger: Logger;
+  /** Injected for tests; default: the system clock and random UUIDs. */
+  clock?: () => Date;
+  newId?: () => string;
+  /** Twilio's forms are a few KB; anything bigger is not Twilio. */
+  bodyLimit?: string;
+}
+
+export function createInboundRouter(deps: InboundRouterDeps): Router {
+  const clock = deps.clock ?? (() => new Date());
+  const makeId = deps.newId ?? newId;
+  const intake = createInboundIntake(deps);
+  const router = Router();
+
+  router.post(
+    INBOUND_WEBHOOK_PATH,
+    express.urlencoded({ extended: false, limit: deps.bodyLimit ?? '64kb' }),
+    verifyTwilioSignature({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl, logger: deps.logger }),
+    async (req, res) => {
+      let message;
+      try {
+        message = parseInboundForm(req.body, { id: makeId(), receivedAt: clock().toISOString() });
+      } catch (error) {
+        if (!(error instanceof InvalidInboundMessageError)) throw error;
+        deps.logger.warn({ issues: error.issues }, 'malformed inbound webhook refused');
+        res.status(400).type('text/plain').send(`Bad Request: ${error.issues.join('; ')}`);
+        return;
+      }
+      await intake.accept(message);
+      res.status(200).type('text/xml').send(EMPTY_TWIML);
+    },
+  );
+
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) deps.logger.error({ err: { name: error?.name, code: error?.code } }, 'inbound webhook failed');
+    else deps.logger.warn({ status, type: error?.type }, 'inbound webhook body refused');
+    res.status(status).type('text/plain').send(status === 413 ? 'Payload Too Large' : status === 500 ? 'Internal Server Error' : 'Bad Request');
+  };
+  router.use(INBOUND_WEBHOOK_PATH, onError);
+  return router;
+}

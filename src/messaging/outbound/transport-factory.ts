@@ -1,0 +1,41 @@
+/**
+ * Picks the transport from configuration: Twilio when credentials are set, otherwise the local
+ * recorder, and says which one at start-up so a silent "sent" in development is never mistaken for
+ * a real SMS.
+ */
+import { hasTwilioCredentials, type Config } from '../../config/config';
+import type { Logger } from '../../shared/logger';
+import { createLocalTransport } from './local-transport';
+import type { Transport } from './transport';
+import { createTwilioTransport } from './twilio-transport';
+
+export interface TransportFactoryOptions {
+  config: Config;
+  logger: Logger;
+  /** Sending number for rows without a locality number (the config has no variable for it yet). */
+  defaultFromPhone?: string;
+  messagingServiceSid?: string;
+}
+
+export function createTransportFromConfig(options: TransportFactoryOptions): Transport {
+  const { config, logger } = options;
+  if (hasTwilioCredentials(config) && config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN) {
+    logger.info(
+      { transport: 'twilio', apiBaseUrl: config.TWILIO_API_BASE_URL ?? 'https://api.twilio.com', statusCallbacks: Boolean(config.PUBLIC_BASE_URL) },
+      'outbound messages go through Twilio',
+    );
+    return createTwilioTransport({
+      accountSid: config.TWILIO_ACCOUNT_SID,
+      authToken: config.TWILIO_AUTH_TOKEN,
+      apiBaseUrl: config.TWILIO_API_BASE_URL,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      defaultFromPhone: options.defaultFromPhone,
+      messagingServiceSid: options.messagingServiceSid,
+    });
+  }
+  logger.warn(
+    { transport: 'local' },
+    'no Twilio credentials: outbound messages are only recorded and logged, nothing reaches a real phone',
+  );
+  return createLocalTransport({ logger });
+}

@@ -1,0 +1,3 @@
+export * from './nearest-rank-percentile';
+export * from './gender-suppression';
+export * from './response-time-stats';

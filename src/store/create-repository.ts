@@ -1,0 +1,40 @@
+/**
+ * Picks the store adapter from configuration: MongoDB when a URI is given (scale-out: several
+ * stateless web/worker processes), otherwise the embedded SQLite file (one town, one server,
+ * `npm start` with no configuration). Callers still call `init()` before use.
+ *
+ * @example
+ * const repo = createRepository({ sqlitePath: config.SQLITE_PATH, mongodbUri: config.MONGODB_URI, logger });
+ * await repo.init();
+ */
+import type { Logger } from '../shared/logger';
+import { createMongoRepository } from './mongo/mongo-repository';
+import type { Repository } from './repository';
+import { createSqliteRepository } from './sqlite/sqlite-repository';
+
+export interface CreateRepositoryOptions {
+  sqlitePath: string;
+  mongodbUri?: string | undefined;
+  logger: Logger;
+  /** SQLite only: how long a write waits on another process's lock (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** MongoDB only: how long to wait for a reachable server (default 5000 ms). */
+  serverSelectionTimeoutMS?: number;
+}
+
+export function createRepository(options: CreateRepositoryOptions): Repository {
+  if (options.mongodbUri) {
+    options.logger.info({ store: 'mongodb' }, 'store selected');
+    return createMongoRepository({
+      uri: options.mongodbUri,
+      logger: options.logger,
+      ...(options.serverSelectionTimeoutMS !== undefined && { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS }),
+    });
+  }
+  options.logger.info({ store: 'sqlite' }, 'store selected');
+  return createSqliteRepository({
+    path: options.sqlitePath,
+    logger: options.logger,
+    ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Turns better-sqlite3 failures into the port's errors. The split that matters: a broken unique
+ * rule is the caller's business (UniqueViolationError), while a disk, lock or file problem means
+ * "the store is not there right now" (StoreUnavailableError), which intake answers by spooling
+ * the message to a local file instead of losing it.
+ */
+import Database from 'better-sqlite3';
+import { NotFoundError, StoreUnavailableError, UniqueViolationError } from '../repository';
+import { InvalidCursorError } from '../ticket-page';
+import { fieldOfColumn } from './sqlite-tables';
+
+const UNAVAILABLE_CODES = [
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_FULL',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_READONLY',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_PROTOCOL',
+  'SQLITE_NOMEM',
+];
+
+/** Errors from preparing the file's folder (mkdir) that mean the same as SQLITE_CANTOPEN. */
+const UNAVAILABLE_ERRNO = ['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOSPC', 'EEXIST', 'EISDIR', 'EIO'];
+
+const PORT_ERRORS = [UniqueViolationError, NotFoundError, StoreUnavailableError, InvalidCursorError];
+
+export function toStoreError(err: unknown): unknown {
+  if (PORT_ERRORS.some((type) => err instanceof type)) return err;
+  if (err instanceof Database.SqliteError) {
+    if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return new UniqueViolationError(uniqueField(err.message));
+    }
+    if (UNAVAILABLE_CODES.some((code) => err.code.startsWith(code))) {
+      return new StoreUnavailableError(`sqlite: ${err.code}: ${err.message}`, err);
+    }
+    return err;
+  }
+  if (err instanceof TypeError && /database connection is not open/i.test(err.message)) {
+    return new StoreUnavailableError('sqlite: the database is closed', err);
+  }
+  const errno = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof errno === 'string' && UNAVAILABLE_ERRNO.includes(errno)) {
+    return new StoreUnavailableError(`sqlite: cannot prepare the database folder (${errno})`, err);
+  }
+  return err;
+}
+
+/** `UNIQUE constraint failed: users.phone` → `phone`. */
+function uniqueField(message: string): string {
+  const match = /constraint failed: [\w]+\.(\w+)/.exec(message);
+  return match?.[1] ? fieldOfColumn(match[1]) : 'unknown';
+}

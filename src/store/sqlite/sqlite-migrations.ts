@@ -1,0 +1,192 @@
+/**
+ * Versioned schema for the embedded store. Each migration runs once, inside its own
+ * `BEGIN IMMEDIATE` transaction that re-checks `schema_migrations`, so a web and a worker process
+ * starting together on the same file cannot both apply it. Never edit a released migration:
+ * append a new one.
+ */
+import type Database from 'better-sqlite3';
+import type { Logger } from '../../shared/logger';
+import { NO_DEADLINE } from '../ticket-page';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: Database.Database) => void);
+}
+
+const INITIAL_SCHEMA = `
+CREATE TABLE localities (
+  id TEXT PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  sectors TEXT NOT NULL CHECK (json_valid(sectors)),
+  phone_numbers TEXT NOT NULL CHECK (json_valid(phone_numbers)),
+  is_catch_all INTEGER NOT NULL CHECK (is_catch_all IN (0, 1)),
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX localities_catch_all ON localities (created_at) WHERE is_catch_all = 1;
+
+CREATE TABLE residents (
+  id TEXT PRIMARY KEY,
+  phone TEXT NOT NULL UNIQUE,
+  locality_id TEXT,
+  language TEXT NOT NULL,
+  gender TEXT,
+  gender_asked_at TEXT,
+  privacy_notice_sent_at TEXT,
+  opted_out INTEGER NOT NULL CHECK (opted_out IN (0, 1)),
+  last_inbound_at TEXT,
+  last_whatsapp_inbound_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX residents_locality ON residents (locality_id);
+
+CREATE TABLE inbound_messages (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  provider_sid TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  from_phone TEXT NOT NULL,
+  to_phone TEXT NOT NULL,
+  body TEXT NOT NULL,
+  media TEXT NOT NULL CHECK (json_valid(media)),
+  location TEXT CHECK (location IS NULL OR json_valid(location)),
+  received_at TEXT NOT NULL,
+  processed_at TEXT,
+  resident_id TEXT,
+  locality_id TEXT
+) STRICT;
+CREATE INDEX inbound_unprocessed_by_phone ON inbound_messages (from_phone, received_at, seq) WHERE processed_at IS NULL;
+CREATE INDEX inbound_unprocessed ON inbound_messages (received_at, seq) WHERE processed_at IS NULL;
+CREATE INDEX inbound_by_resident ON inbound_messages (resident_id, received_at, seq);
+
+CREATE TABLE tickets (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  locality_id TEXT NOT NULL REFERENCES localities (id),
+  resident_id TEXT NOT NULL REFERENCES residents (id),
+  category TEXT NOT NULL,
+  details TEXT NOT NULL CHECK (json_valid(details)),
+  sector TEXT,
+  location TEXT CHECK (location IS NULL OR json_valid(location)),
+  channel TEXT NOT NULL,
+  reporter_gender TEXT,
+  reporter_language TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  status TEXT NOT NULL,
+  needs_operator INTEGER NOT NULL CHECK (needs_operator IN (0, 1)),
+  assignee_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  first_response_at TEXT,
+  acknowledged_at TEXT,
+  resolved_at TEXT,
+  closed_at TEXT,
+  reopen_count INTEGER NOT NULL,
+  first_response_due_at TEXT,
+  resolution_due_at TEXT,
+  sla_breached_at TEXT,
+  resolution_note TEXT,
+  resident_confirmed_solved INTEGER CHECK (resident_confirmed_solved IN (0, 1)),
+  resident_rating INTEGER,
+  due_sort TEXT GENERATED ALWAYS AS (COALESCE(resolution_due_at, '${NO_DEADLINE}')) VIRTUAL
+) STRICT;
+CREATE INDEX tickets_locality_status_due ON tickets (locality_id, status, due_sort, created_at, id);
+CREATE INDEX tickets_status_due ON tickets (status, due_sort, created_at, id);
+CREATE INDEX tickets_locality_created ON tickets (locality_id, created_at, id);
+CREATE INDEX tickets_created ON tickets (created_at, id);
+CREATE INDEX tickets_resident ON tickets (resident_id, created_at);
+CREATE INDEX tickets_assignee ON tickets (assignee_id, status);
+
+CREATE TABLE ticket_timeline (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  ticket_id TEXT NOT NULL REFERENCES tickets (id),
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  text TEXT,
+  is_public INTEGER NOT NULL CHECK (is_public IN (0, 1)),
+  data TEXT NOT NULL CHECK (json_valid(data))
+) STRICT;
+CREATE INDEX timeline_by_ticket ON ticket_timeline (ticket_id, at, seq);
+
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  resident_id TEXT,
+  user_id TEXT,
+  ticket_id TEXT,
+  channel TEXT NOT NULL,
+  to_phone TEXT NOT NULL,
+  from_phone TEXT,
+  body TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  provider_sid TEXT,
+  attempts INTEGER NOT NULL,
+  error_code TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX outbox_status_created ON outbox (status, created_at, seq);
+CREATE INDEX outbox_provider_sid ON outbox (provider_sid) WHERE provider_sid IS NOT NULL;
+CREATE INDEX outbox_by_resident ON outbox (resident_id, created_at, seq);
+CREATE INDEX outbox_by_ticket ON outbox (ticket_id, created_at, seq);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  phone TEXT,
+  locality_ids TEXT NOT NULL CHECK (json_valid(locality_ids)),
+  on_duty INTEGER NOT NULL CHECK (on_duty IN (0, 1)),
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX users_phone ON users (phone) WHERE phone IS NOT NULL;
+
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id),
+  token_hash TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT
+) STRICT;
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: INITIAL_SCHEMA }];
+
+/** Applies every migration not yet recorded; returns the versions applied now. */
+export function migrate(db: Database.Database, logger: Logger, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
+  const record = db.prepare(
+    `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+  );
+  const applyOnce = db.transaction((migration: Migration): boolean => {
+    if (isApplied.get(migration.version)) return false;
+    if (typeof migration.up === 'string') db.exec(migration.up);
+    else migration.up(db);
+    record.run(migration.version, migration.name);
+    return true;
+  });
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applyOnce.immediate(migration)) {
+      applied.push(migration.version);
+      logger.info({ version: migration.version, migration: migration.name }, 'sqlite migration applied');
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,325 @@
+/**
+ * The embedded default store: one SQLite file (better-sqlite3, WAL) that `npm start` uses with no
+ * configuration. better-sqlite3 is synchronous; each port method runs its statements to the end
+ * before yielding, so a unit of work can never interleave with another call in this process, and
+ * `BEGIN IMMEDIATE` plus `busy_timeout` serialise writers across processes (web + worker).
+ *
+ * @example
+ * const repo = createSqliteRepository({ path: './data/aguavoz.sqlite', logger });
+ * await repo.init();
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Locality } from '../../domain/locality';
+import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
+import type { Resident } from '../../domain/resident';
+import { TICKET_STATUSES, type Ticket, type TicketStatus, type TimelineEntry } from '../../domain/ticket';
+import type { ApiToken, User } from '../../domain/user';
+import type { Logger } from '../../shared/logger';
+import {
+  StoreUnavailableError,
+  type Page,
+  type Repository,
+  type StatusCount,
+  type TicketFilter,
+  type UnitOfWork,
+} from '../repository';
+import { IMMUTABLE_FIELDS } from '../store-patch';
+import { planTicketQuery, toTicketPage } from '../ticket-page';
+import { SqliteAccess } from './sqlite-access';
+import { toStoreError } from './sqlite-errors';
+import { migrate } from './sqlite-migrations';
+import { countByStatusSql, listTicketsSql } from './sqlite-ticket-queries';
+import { API_TOKENS, fromRow, INBOUND, LOCALITIES, OUTBOX, RESIDENTS, TICKETS, TIMELINE, USERS } from './sqlite-tables';
+
+export interface SqliteRepositoryOptions {
+  /** File path (its folder is created if missing), or `:memory:`. */
+  path: string;
+  logger: Logger;
+  /** How long a write waits for another process's lock before the store counts as unavailable. */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export function createSqliteRepository(options: SqliteRepositoryOptions): Repository {
+  return new SqliteRepository(options);
+}
+
+/**
+ * WAL lets the console read while the worker writes; `synchronous = FULL` because intake answers
+ * Twilio 200 only after the raw message is stored, so a committed row must survive a power cut.
+ */
+function openDatabase(path: string, busyTimeoutMs: number, logger: Logger): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') logger.warn({ journalMode: mode }, 'sqlite: WAL not available for this database');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = FULL');
+    migrate(db, logger);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+class SqliteRepository implements Repository {
+  private access: SqliteAccess | null = null;
+
+  constructor(private readonly options: SqliteRepositoryOptions) {}
+
+  async init(): Promise<void> {
+    if (this.access) return;
+    try {
+      const db = openDatabase(this.options.path, this.options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, this.options.logger);
+      this.access = new SqliteAccess(db);
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  private async run<T>(work: (access: SqliteAccess) => T): Promise<T> {
+    try {
+      if (!this.access) throw new StoreUnavailableError('sqlite: the database is not open');
+      return work(this.access);
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.run((a) => a.statement('SELECT COUNT(*) FROM schema_migrations').get());
+  }
+
+  async close(): Promise<void> {
+    const access = this.access;
+    this.access = null;
+    access?.db.close();
+  }
+
+  createLocality(locality: Locality): Promise<Locality> {
+    return this.run((a) => {
+      a.insert(LOCALITIES, locality);
+      return a.one(LOCALITIES, 'id = ?', locality.id) as Locality;
+    });
+  }
+
+  getLocality(id: string): Promise<Locality | null> {
+    return this.run((a) => a.one(LOCALITIES, 'id = ?', id));
+  }
+
+  findLocalityBySlug(slug: string): Promise<Locality | null> {
+    return this.run((a) => a.one(LOCALITIES, 'slug = ?', slug));
+  }
+
+  findLocalityForNumber(toPhone: string): Promise<Locality | null> {
+    return this.run(
+      (a) =>
+        a.one(
+          LOCALITIES,
+          'EXISTS (SELECT 1 FROM json_each(localities.phone_numbers) WHERE value = ?) ORDER BY created_at, id',
+          toPhone,
+        ) ?? a.one(LOCALITIES, 'is_catch_all = 1 ORDER BY created_at, id'),
+    );
+  }
+
+  listLocalities(): Promise<Locality[]> {
+    return this.run((a) => a.many(LOCALITIES, 'ORDER BY created_at, id'));
+  }
+
+  updateLocality(id: string, patch: Partial<Omit<Locality, 'id' | 'createdAt'>>): Promise<Locality> {
+    return this.run((a) => a.updateAndRead(LOCALITIES, id, patch, IMMUTABLE_FIELDS.locality));
+  }
+
+  getResident(id: string): Promise<Resident | null> {
+    return this.run((a) => a.one(RESIDENTS, 'id = ?', id));
+  }
+
+  findResidentByPhone(phone: string): Promise<Resident | null> {
+    return this.run((a) => a.one(RESIDENTS, 'phone = ?', phone));
+  }
+
+  upsertResidentByPhone(resident: Resident): Promise<Resident> {
+    return this.run((a) => {
+      a.insertIfAbsent(RESIDENTS, resident, 'phone');
+      return a.one(RESIDENTS, 'phone = ?', resident.phone) as Resident;
+    });
+  }
+
+  updateResident(id: string, patch: Partial<Omit<Resident, 'id' | 'phone' | 'createdAt'>>): Promise<Resident> {
+    return this.run((a) => a.updateAndRead(RESIDENTS, id, patch, IMMUTABLE_FIELDS.resident));
+  }
+
+  insertInboundMessage(message: InboundMessage): Promise<{ inserted: boolean; message: InboundMessage }> {
+    return this.run((a) => {
+      const inserted = a.insertIfAbsent(INBOUND, message, 'provider_sid');
+      return { inserted, message: a.one(INBOUND, 'provider_sid = ?', message.providerSid) as InboundMessage };
+    });
+  }
+
+  getInboundMessage(id: string): Promise<InboundMessage | null> {
+    return this.run((a) => a.one(INBOUND, 'id = ?', id));
+  }
+
+  listUnprocessedInboundFrom(fromPhone: string): Promise<InboundMessage[]> {
+    return this.run((a) =>
+      a.many(INBOUND, 'WHERE from_phone = ? AND processed_at IS NULL ORDER BY received_at, seq', fromPhone),
+    );
+  }
+
+  listUnprocessedInbound(options: { receivedBefore: string; limit: number }): Promise<InboundMessage[]> {
+    return this.run((a) =>
+      a.many(
+        INBOUND,
+        'WHERE processed_at IS NULL AND received_at < ? ORDER BY received_at, seq LIMIT ?',
+        options.receivedBefore,
+        options.limit,
+      ),
+    );
+  }
+
+  listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
+    return this.run((a) =>
+      a.many(INBOUND, 'WHERE resident_id = ? ORDER BY received_at DESC, seq DESC LIMIT ?', residentId, options.limit),
+    );
+  }
+
+  getTicket(id: string): Promise<Ticket | null> {
+    return this.run((a) => a.one(TICKETS, 'id = ?', id));
+  }
+
+  findTicketByReference(reference: string): Promise<Ticket | null> {
+    return this.run((a) => a.one(TICKETS, 'reference = ?', reference));
+  }
+
+  listTickets(filter: TicketFilter): Promise<Page<Ticket>> {
+    return this.run((a) => {
+      const plan = planTicketQuery(filter);
+      if (plan.matchesNothing) return { items: [], nextCursor: null };
+      const { sql, params } = listTicketsSql(filter, plan);
+      const rows = a.statement(sql).all(...params).map((row) => fromRow(TICKETS, row));
+      return toTicketPage(rows, plan);
+    });
+  }
+
+  countTicketsByStatus(filter: Pick<TicketFilter, 'localityIds'>): Promise<StatusCount[]> {
+    return this.run((a) => {
+      const counts = new Map<string, number>();
+      if (filter.localityIds === undefined || filter.localityIds.length > 0) {
+        const { sql, params } = countByStatusSql(filter);
+        for (const row of a.statement(sql).all(...params) as Array<{ status: string; count: number }>) {
+          counts.set(row.status, row.count);
+        }
+      }
+      return TICKET_STATUSES.map((status: TicketStatus) => ({ status, count: counts.get(status) ?? 0 }));
+    });
+  }
+
+  listTimeline(ticketId: string): Promise<TimelineEntry[]> {
+    return this.run((a) => a.many(TIMELINE, 'WHERE ticket_id = ? ORDER BY at, seq', ticketId));
+  }
+
+  getOutbox(id: string): Promise<OutboxMessage | null> {
+    return this.run((a) => a.one(OUTBOX, 'id = ?', id));
+  }
+
+  findOutboxByProviderSid(providerSid: string): Promise<OutboxMessage | null> {
+    return this.run((a) => a.one(OUTBOX, 'provider_sid = ? ORDER BY created_at, seq', providerSid));
+  }
+
+  updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<OutboxMessage> {
+    return this.run((a) => a.updateAndRead(OUTBOX, id, patch, IMMUTABLE_FIELDS.outbox));
+  }
+
+  listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]> {
+    return this.run((a) =>
+      a.many(
+        OUTBOX,
+        'WHERE status = ? AND created_at < ? ORDER BY created_at, seq LIMIT ?',
+        options.status,
+        options.createdBefore,
+        options.limit,
+      ),
+    );
+  }
+
+  listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]> {
+    return this.run((a) =>
+      a.many(OUTBOX, 'WHERE resident_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?', residentId, options.limit),
+    );
+  }
+
+  commit(unit: UnitOfWork): Promise<void> {
+    return this.run((a) => {
+      a.db.transaction(() => applyUnit(a, unit)).immediate();
+    });
+  }
+
+  createUser(user: User): Promise<User> {
+    return this.run((a) => {
+      a.insert(USERS, user);
+      return a.one(USERS, 'id = ?', user.id) as User;
+    });
+  }
+
+  getUser(id: string): Promise<User | null> {
+    return this.run((a) => a.one(USERS, 'id = ?', id));
+  }
+
+  findUserByUsername(username: string): Promise<User | null> {
+    return this.run((a) => a.one(USERS, 'username = ?', username));
+  }
+
+  findUserByPhone(phone: string): Promise<User | null> {
+    return this.run((a) => a.one(USERS, 'phone = ?', phone));
+  }
+
+  listUsers(filter: { localityId?: string } = {}): Promise<User[]> {
+    return this.run((a) =>
+      filter.localityId === undefined
+        ? a.many(USERS, 'ORDER BY username')
+        : a.many(
+            USERS,
+            'WHERE EXISTS (SELECT 1 FROM json_each(users.locality_ids) WHERE value = ?) ORDER BY username',
+            filter.localityId,
+          ),
+    );
+  }
+
+  updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
+    return this.run((a) => a.updateAndRead(USERS, id, patch, IMMUTABLE_FIELDS.user));
+  }
+
+  createApiToken(token: ApiToken): Promise<ApiToken> {
+    return this.run((a) => {
+      a.insert(API_TOKENS, token);
+      return a.one(API_TOKENS, 'id = ?', token.id) as ApiToken;
+    });
+  }
+
+  findApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
+    return this.run((a) => a.one(API_TOKENS, 'token_hash = ?', tokenHash));
+  }
+
+  touchApiToken(id: string, at: string): Promise<void> {
+    return this.run((a) => a.update(API_TOKENS, id, { lastUsedAt: at }, []));
+  }
+}
+
+/** Runs inside one `BEGIN IMMEDIATE` transaction: any throw rolls every write back. */
+function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
+  if (unit.inboundProcessed) {
+    const { id, at, residentId, localityId } = unit.inboundProcessed;
+    a.update(INBOUND, id, { processedAt: at, residentId, localityId }, []);
+  }
+  for (const { id, patch } of unit.residentUpdates ?? []) a.update(RESIDENTS, id, patch, IMMUTABLE_FIELDS.resident);
+  for (const ticket of unit.ticketsCreated ?? []) a.insert(TICKETS, ticket);
+  for (const { id, patch } of unit.ticketUpdates ?? []) a.update(TICKETS, id, patch, IMMUTABLE_FIELDS.ticket);
+  for (const entry of unit.timeline ?? []) a.insert(TIMELINE, entry);
+  for (const message of unit.outbox ?? []) a.insert(OUTBOX, message);
+}

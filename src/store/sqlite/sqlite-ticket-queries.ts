@@ -1,0 +1,79 @@
+/**
+ * SQL for the operator queue: filters, the three sort orders and keyset pagination, built with
+ * positional parameters only (no value is ever spliced into the SQL text).
+ */
+import type { TicketFilter } from '../repository';
+import { TICKET_SORT_KEYS, type TicketQueryPlan } from '../ticket-page';
+
+const SORT_COLUMN: Record<'due' | 'createdAt' | 'id', string> = {
+  due: 'due_sort',
+  createdAt: 'created_at',
+  id: 'id',
+};
+
+interface Where {
+  clauses: string[];
+  params: unknown[];
+}
+
+function inList(where: Where, column: string, values: readonly string[] | undefined): void {
+  if (values === undefined) return;
+  where.clauses.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+  where.params.push(...values);
+}
+
+function ticketWhere(filter: TicketFilter): Where {
+  const where: Where = { clauses: [], params: [] };
+  inList(where, 'locality_id', filter.localityIds);
+  inList(where, 'status', filter.statuses);
+  inList(where, 'category', filter.categories);
+  if (filter.sector !== undefined) {
+    where.clauses.push('sector = ?');
+    where.params.push(filter.sector);
+  }
+  if (filter.assigneeId === null) where.clauses.push('assignee_id IS NULL');
+  else if (filter.assigneeId !== undefined) {
+    where.clauses.push('assignee_id = ?');
+    where.params.push(filter.assigneeId);
+  }
+  if (filter.residentId !== undefined) {
+    where.clauses.push('resident_id = ?');
+    where.params.push(filter.residentId);
+  }
+  if (filter.createdFrom !== undefined) {
+    where.clauses.push('created_at >= ?');
+    where.params.push(filter.createdFrom);
+  }
+  if (filter.createdTo !== undefined) {
+    where.clauses.push('created_at < ?');
+    where.params.push(filter.createdTo);
+  }
+  return where;
+}
+
+function whereSql(where: Where): string {
+  return where.clauses.length > 0 ? ` WHERE ${where.clauses.join(' AND ')}` : '';
+}
+
+/** One page plus one row (to know whether there is a next page). */
+export function listTicketsSql(filter: TicketFilter, plan: TicketQueryPlan): { sql: string; params: unknown[] } {
+  const where = ticketWhere(filter);
+  const { keys, descending } = TICKET_SORT_KEYS[plan.sort];
+  const columns = keys.map((key) => SORT_COLUMN[key]);
+  if (plan.after) {
+    where.clauses.push(`(${columns.join(', ')}) ${descending ? '<' : '>'} (${columns.map(() => '?').join(', ')})`);
+    where.params.push(...plan.after);
+  }
+  const direction = descending ? 'DESC' : 'ASC';
+  const orderBy = columns.map((column) => `${column} ${direction}`).join(', ');
+  return {
+    sql: `SELECT * FROM tickets${whereSql(where)} ORDER BY ${orderBy} LIMIT ?`,
+    params: [...where.params, plan.limit + 1],
+  };
+}
+
+export function countByStatusSql(filter: Pick<TicketFilter, 'localityIds'>): { sql: string; params: unknown[] } {
+  const where: Where = { clauses: [], params: [] };
+  inList(where, 'locality_id', filter.localityIds);
+  return { sql: `SELECT status, COUNT(*) AS count FROM tickets${whereSql(where)} GROUP BY status`, params: where.params };
+}

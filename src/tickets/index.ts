@@ -1,0 +1,4 @@
+export * from './ticket-actions';
+export * from './ticket-errors';
+export * from './ticket-transitions';
+export * from './ticket-lifecycle';

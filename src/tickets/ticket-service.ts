@@ -1,0 +1,222 @@
+/**
+ * The ticket service: every operator action, whether from the console, the REST API or an SMS
+ * command, is checked here against the operator's localities and the ticket lifecycle, then
+ * stored as ONE unit of work (ticket patch, timeline, the message to the resident) and only then
+ * handed to the send queue. A refused action throws and stores nothing.
+ *
+ * @example
+ *   const tickets = createTicketService({ repo, translator, dispatcher, now, newId, logger });
+ *   await tickets.perform(user, '4821937', { type: 'reply', cannedKey: 'canned.crew_on_the_way' });
+ */
+import { assertLocalityAccess, canAccessLocality } from '../auth/access-policy';
+import type { AuthenticatedUser } from '../auth/auth-types';
+import type { Ticket, TimelineEntry } from '../domain/ticket';
+import type { Translator } from '../i18n/translator';
+import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
+import { maskPhone } from '../shared/phone';
+import type { Logger } from '../shared/logger';
+import { NotFoundError, type Repository } from '../store/repository';
+import type { TicketAction } from './ticket-actions';
+import { TicketActionError } from './ticket-errors';
+import { applyTicketAction } from './ticket-lifecycle';
+import type { TicketActionInput, TicketActionType, TicketService, TicketView } from './ticket-service-types';
+import { allowedActions } from './ticket-transitions';
+import { buildTranscript } from './ticket-transcript';
+import { chooseSenderNumber, composeResidentNotice } from './resident-notice';
+
+export interface TicketServiceDeps {
+  repo: Repository;
+  translator: Pick<Translator, 'render' | 'has'>;
+  dispatcher: Pick<SendDispatcher, 'enqueue'>;
+  now: () => string;
+  newId: () => string;
+  logger: Logger;
+  /**
+   * Called after the action is stored (e.g. to start the resolution-feedback question, move SLA
+   * jobs). Its failure is logged, never undoes the action.
+   */
+  onTicketChanged?: (ticket: Ticket, action: TicketActionInput) => void | Promise<void>;
+  /** Days a closed ticket may still be reopened (lifecycle default 7). */
+  reopenWindowDays?: number;
+  /** Messages each way shown in a ticket's transcript (default 200). */
+  transcriptLimit?: number;
+}
+
+const REFERENCE_PATTERN = /^\d{7}$/;
+const CANNED_PREFIX = 'canned.';
+
+export function createTicketService(deps: TicketServiceDeps): TicketService {
+  const { repo } = deps;
+  const transcriptLimit = deps.transcriptLimit ?? 200;
+
+  async function loadTicket(user: AuthenticatedUser, idOrReference: string): Promise<Ticket> {
+    const key = idOrReference.trim();
+    const ticket = REFERENCE_PATTERN.test(key)
+      ? ((await repo.findTicketByReference(key)) ?? (await repo.getTicket(key)))
+      : await repo.getTicket(key);
+    if (!ticket) throw new NotFoundError('ticket', key);
+    assertLocalityAccess(user, ticket.localityId);
+    return ticket;
+  }
+
+  /** The service's input becomes the lifecycle's action; canned replies become text here. */
+  async function toLifecycleAction(ticket: Ticket, action: TicketActionInput, language: Ticket['reporterLanguage']): Promise<TicketAction> {
+    switch (action.type) {
+      case 'reply': {
+        if (action.text?.trim()) return { type: 'reply', text: action.text };
+        if (!action.cannedKey) return { type: 'reply', text: '' };
+        if (!action.cannedKey.startsWith(CANNED_PREFIX) || !deps.translator.has(action.cannedKey, 'es')) {
+          throw new TicketActionError({ action: 'reply', message: `unknown canned reply "${action.cannedKey}"` });
+        }
+        const locality = await repo.getLocality(ticket.localityId);
+        const text = deps.translator.render(action.cannedKey, language, {
+          reference: ticket.reference,
+          locality: locality?.name ?? '',
+        });
+        return { type: 'reply', text };
+      }
+      case 'assign': {
+        if (action.assigneeId !== null) {
+          const assignee = await repo.getUser(action.assigneeId);
+          if (!assignee) throw new TicketActionError({ action: 'assign', message: 'the assignee does not exist' });
+          if (!canAccessLocality(assignee, ticket.localityId)) {
+            throw new TicketActionError({ action: 'assign', message: "the assignee does not work in this ticket's locality" });
+          }
+        }
+        return { type: 'assign', assigneeId: action.assigneeId };
+      }
+      case 'reopen':
+        return { type: 'reopen', reason: action.reason?.trim() ? action.reason : null };
+      default:
+        return action;
+    }
+  }
+
+  function markNotice(entries: TimelineEntry[], data: Record<string, unknown>): TimelineEntry[] {
+    return entries.map((entry, index) => (index === entries.length - 1 ? { ...entry, data: { ...entry.data, ...data } } : entry));
+  }
+
+  return {
+    async listQueue(user, filter) {
+      let localityIds: string[] | undefined;
+      if (user.role === 'admin') {
+        localityIds = filter.localityIds;
+      } else {
+        localityIds = filter.localityIds ? filter.localityIds.filter((id) => canAccessLocality(user, id)) : user.localityIds;
+        if (localityIds.length === 0) return { items: [], nextCursor: null };
+      }
+      return repo.listTickets({ ...filter, localityIds });
+    },
+
+    async findTicket(user, idOrReference) {
+      return loadTicket(user, idOrReference);
+    },
+
+    async getTicketView(user, ticketId): Promise<TicketView> {
+      const ticket = await loadTicket(user, ticketId);
+      const [resident, locality, timeline] = await Promise.all([
+        repo.getResident(ticket.residentId),
+        repo.getLocality(ticket.localityId),
+        repo.listTimeline(ticket.id),
+      ]);
+      if (!resident) throw new NotFoundError('resident', ticket.residentId);
+      const [inbound, outbox] = await Promise.all([
+        repo.listInboundByResident(resident.id, { limit: transcriptLimit }),
+        repo.listOutboxByResident(resident.id, { limit: transcriptLimit }),
+      ]);
+      // A resident who wrote to two towns: each town's operators see only their own exchange.
+      const otherTickets = new Map<string, boolean>();
+      const visibleOutbox = [];
+      for (const row of outbox) {
+        if (row.ticketId && row.ticketId !== ticket.id) {
+          if (!otherTickets.has(row.ticketId)) {
+            const other = await repo.getTicket(row.ticketId);
+            otherTickets.set(row.ticketId, other !== null && canAccessLocality(user, other.localityId));
+          }
+          if (!otherTickets.get(row.ticketId)) continue;
+        }
+        visibleOutbox.push(row);
+      }
+      return {
+        ticket,
+        timeline,
+        transcript: buildTranscript({
+          inbound: inbound.filter((m) => m.localityId === null || canAccessLocality(user, m.localityId)),
+          outbox: visibleOutbox,
+        }),
+        resident: {
+          maskedPhone: maskPhone(resident.phone),
+          language: resident.language,
+          channel: ticket.channel,
+          optedOut: resident.optedOut,
+        },
+        localityName: locality?.name ?? '',
+        allowedActions: allowedActions(ticket, { now: deps.now(), reopenWindowDays: deps.reopenWindowDays }) as TicketActionType[],
+      };
+    },
+
+    async perform(user, ticketId, action) {
+      const ticket = await loadTicket(user, ticketId);
+      const resident = await repo.getResident(ticket.residentId);
+      const language = resident?.language ?? ticket.reporterLanguage;
+      const now = deps.now();
+      const lifecycleAction = await toLifecycleAction(ticket, action, language);
+      const result = applyTicketAction(ticket, lifecycleAction, {
+        now,
+        actor: user.id,
+        newId: deps.newId,
+        reopenWindowDays: deps.reopenWindowDays,
+      });
+
+      let timeline = result.timeline;
+      const outbox = [];
+      if (result.notify) {
+        const [locality, recentInbound] = await Promise.all([
+          repo.getLocality(ticket.localityId),
+          resident ? repo.listInboundByResident(resident.id, { limit: 20 }) : Promise.resolve([]),
+        ]);
+        const notice = composeResidentNotice({
+          ticket,
+          resident,
+          notify: result.notify,
+          translator: deps.translator,
+          fromPhone: chooseSenderNumber(locality, recentInbound, ticket.channel),
+          kind: action.type === 'reply' ? 'operator_reply' : 'status_change',
+          id: deps.newId(),
+          now,
+        });
+        if (notice.sent) {
+          outbox.push(notice.outbox);
+          timeline = markNotice(timeline, { residentNotified: true, outboxId: notice.outbox.id });
+        } else {
+          timeline = markNotice(timeline, { residentNotified: false, notNotifiedReason: notice.reason });
+          if (notice.reason === 'message_missing') {
+            deps.logger.error({ ticketId: ticket.id, key: result.notify.key }, 'no locale text for the resident notice');
+          }
+        }
+      }
+
+      await repo.commit({ ticketUpdates: [{ id: ticket.id, patch: result.patch }], timeline, outbox });
+      deps.logger.info(
+        { ticketId: ticket.id, userId: user.id, action: action.type, outboxId: outbox[0]?.id ?? null },
+        'ticket action applied',
+      );
+      if (outbox.length > 0) {
+        // The row is durable; if queuing fails the outbox sweeper sends it later.
+        await deps.dispatcher.enqueue(outbox.map((row) => row.id)).catch((error: unknown) => {
+          deps.logger.warn({ ticketId: ticket.id, err: error }, 'could not queue the resident notice');
+        });
+      }
+
+      const updated = (await repo.getTicket(ticket.id)) ?? ({ ...ticket, ...result.patch } as Ticket);
+      if (deps.onTicketChanged) {
+        try {
+          await deps.onTicketChanged(updated, action);
+        } catch (error) {
+          deps.logger.error({ ticketId: ticket.id, err: error }, 'onTicketChanged hook failed');
+        }
+      }
+      return updated;
+    },
+  };
+}

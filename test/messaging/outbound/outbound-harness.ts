@@ -1,0 +1,175 @@
+/**
+ * Shared set-up for the outbound tests: a real SQLite repository, real Redis (unique prefix),
+ * the real sender worker and the real twilio library talking over HTTP to the fake Twilio API.
+ */
+import type { Job } from 'bullmq';
+import { randomInt } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { OutboxMessage } from '../../../src/domain/message';
+import type { Channel, Resident } from '../../../src/domain/resident';
+import { newOutboxMessage } from '../../../src/messaging/outbound/outbox-message-factory';
+import { createSendDispatcher, type SendDispatcher } from '../../../src/messaging/outbound/send-dispatcher';
+import { createSenderWorker, type SenderWorker } from '../../../src/messaging/outbound/sender-worker';
+import type { SendOutcome } from '../../../src/messaging/outbound/send-processor';
+import { createTwilioTransport } from '../../../src/messaging/outbound/twilio-transport';
+import { createQueues, type Queues, type SendJob } from '../../../src/queues/queues';
+import { newId } from '../../../src/shared/ids';
+import { createLogger } from '../../../src/shared/logger';
+import type { Repository } from '../../../src/store/repository';
+import type { FakeTwilioApi } from '../../support/fake-twilio-api';
+import { createTestRedis, deletePrefix, uniquePrefix } from '../../support/redis';
+
+export const ACCOUNT_SID = `AC${'1a2b3c4d'.repeat(4)}`;
+export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+export const PUBLIC_BASE_URL = 'https://aguavoz.example.pe';
+export const LOCALITY_NUMBER = '+51940000001';
+export const TEST_BACKOFF_MS = 50;
+
+export const silentLogger = createLogger({ level: 'silent' });
+
+export interface OutboundHarness {
+  prefix: string;
+  queues: Queues;
+  sender: SenderWorker;
+  dispatcher: SendDispatcher;
+  connection: Redis;
+  close(): Promise<void>;
+}
+
+export function startOutboundHarness(options: {
+  label: string;
+  repo: Repository;
+  fake: FakeTwilioApi;
+  whatsappTemplateSid?: string;
+}): OutboundHarness {
+  const prefix = uniquePrefix(options.label);
+  const connection = createTestRedis({ forBullmq: true });
+  const queues = createQueues({ connection, prefix });
+  const transport = createTwilioTransport({
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+    apiBaseUrl: options.fake.baseUrl,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    timeoutMs: 2_000,
+  });
+  const sender = createSenderWorker({
+    connection,
+    prefix,
+    repo: options.repo,
+    transport,
+    logger: silentLogger,
+    whatsappTemplateSid: options.whatsappTemplateSid,
+  });
+  const dispatcher = createSendDispatcher({ queue: queues.send, logger: silentLogger, backoffMs: TEST_BACKOFF_MS });
+  return {
+    prefix,
+    queues,
+    sender,
+    dispatcher,
+    connection,
+    async close() {
+      await sender.close();
+      await queues.close();
+      await deletePrefix(connection, prefix);
+      await connection.quit();
+    },
+  };
+}
+
+const usedPhones = new Set<string>();
+/** A distinct, valid Peruvian mobile number per call, so tests can tell their requests apart. */
+export function uniquePhone(): string {
+  for (;;) {
+    const phone = `+519${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+    if (!usedPhones.has(phone)) {
+      usedPhones.add(phone);
+      return phone;
+    }
+  }
+}
+
+export async function seedResident(repo: Repository, patch: Partial<Resident> = {}): Promise<Resident> {
+  const at = new Date().toISOString();
+  return repo.upsertResidentByPhone({
+    id: newId(),
+    phone: uniquePhone(),
+    localityId: null,
+    language: 'es',
+    gender: null,
+    genderAskedAt: null,
+    privacyNoticeSentAt: null,
+    optedOut: false,
+    lastInboundAt: at,
+    lastWhatsappInboundAt: null,
+    createdAt: at,
+    updatedAt: at,
+    ...patch,
+  });
+}
+
+/** Commits an outbox row the way a conversation turn does (the job is enqueued separately). */
+export async function commitOutbox(
+  repo: Repository,
+  input: { resident: Resident; text: string; channel?: Channel; createdAt?: Date; kind?: string },
+): Promise<OutboxMessage> {
+  const row = newOutboxMessage({
+    id: newId(),
+    now: (input.createdAt ?? new Date()).toISOString(),
+    channel: input.channel ?? 'sms',
+    toPhone: input.resident.phone,
+    fromPhone: LOCALITY_NUMBER,
+    text: input.text,
+    kind: input.kind ?? 'flow_reply',
+    residentId: input.resident.id,
+  });
+  await repo.commit({ outbox: [row] });
+  return row;
+}
+
+/** Resolves with the next `completed`/`failed` event of one job (set it up before enqueuing). */
+export function nextJobEvent(
+  sender: SenderWorker,
+  jobId: string,
+  wanted: 'completed' | 'failed',
+  timeoutMs = 15_000,
+): Promise<{ job: Job<SendJob, SendOutcome>; result?: SendOutcome; error?: Error }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`job ${jobId}: no ${wanted} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onCompleted = (job: Job<SendJob, SendOutcome>, result: SendOutcome) => {
+      if (wanted === 'completed' && job.id === jobId) done({ job, result });
+    };
+    const onFailed = (job: Job<SendJob, SendOutcome> | undefined, error: Error) => {
+      if (wanted === 'failed' && job?.id === jobId) done({ job, error });
+    };
+    function done(value: { job: Job<SendJob, SendOutcome>; result?: SendOutcome; error?: Error }) {
+      cleanup();
+      resolve(value);
+    }
+    function cleanup() {
+      clearTimeout(timer);
+      sender.worker.off('completed', onCompleted);
+      sender.worker.off('failed', onFailed);
+    }
+    sender.worker.on('completed', onCompleted);
+    sender.worker.on('failed', onFailed);
+  });
+}
+
+/** Polls the store until the row satisfies `predicate`. */
+export async function waitForOutbox(
+  repo: Repository,
+  id: string,
+  predicate: (row: OutboxMessage) => boolean,
+  timeoutMs = 15_000,
+): Promise<OutboxMessage> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await repo.getOutbox(id);
+    if (row && predicate(row)) return row;
+    if (Date.now() > deadline) throw new Error(`outbox ${id}: condition not met; last seen ${JSON.stringify(row && { status: row.status, errorCode: row.errorCode, attempts: row.attempts })}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

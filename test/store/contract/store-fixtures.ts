@@ -1,0 +1,188 @@
+/**
+ * Builders for the contract suite: complete domain objects with every field set, fixed times
+ * (no clock reads) and values unique per call (ids, phones, references, sids).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Locality } from '../../../src/domain/locality';
+import type { InboundMessage, OutboxMessage } from '../../../src/domain/message';
+import type { Resident } from '../../../src/domain/resident';
+import type { Ticket, TimelineEntry } from '../../../src/domain/ticket';
+import type { ApiToken, User } from '../../../src/domain/user';
+import type { Repository } from '../../../src/store/repository';
+
+/** A function that opens a fresh, empty, initialised store and a way to throw it away. */
+export type MakeRepository = () => Promise<{ repo: Repository; dispose(): Promise<void> }>;
+
+const T0 = Date.parse('2025-07-01T13:00:00.000Z');
+
+/** `minutes` after a fixed instant, as the ISO string the domain uses. */
+export function at(minutes: number): string {
+  return new Date(T0 + minutes * 60_000).toISOString();
+}
+
+let counter = 0;
+function next(): number {
+  counter += 1;
+  return counter;
+}
+
+export function aPhone(): string {
+  return `+519${String(10_000_000 + next()).slice(-8)}`;
+}
+
+export function aLocality(overrides: Partial<Locality> = {}): Locality {
+  const n = next();
+  return {
+    id: randomUUID(),
+    slug: `pueblo-${n}`,
+    name: `Pueblo ${n}`,
+    timeZone: 'America/Lima',
+    sectors: ['Centro', 'Barrio Alto', 'AA.HH. Los Pinos'],
+    phoneNumbers: [aPhone()],
+    isCatchAll: false,
+    createdAt: at(n),
+    ...overrides,
+  };
+}
+
+export function aResident(overrides: Partial<Resident> = {}): Resident {
+  return {
+    id: randomUUID(),
+    phone: aPhone(),
+    localityId: null,
+    language: 'es',
+    gender: null,
+    genderAskedAt: null,
+    privacyNoticeSentAt: null,
+    optedOut: false,
+    lastInboundAt: null,
+    lastWhatsappInboundAt: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+export function anInbound(overrides: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    id: randomUUID(),
+    providerSid: `SM${randomUUID().replace(/-/g, '')}`,
+    channel: 'sms',
+    fromPhone: aPhone(),
+    toPhone: '+51100000001',
+    body: 'no hay agua desde ayer',
+    media: [],
+    location: null,
+    receivedAt: at(0),
+    processedAt: null,
+    residentId: null,
+    localityId: null,
+    ...overrides,
+  };
+}
+
+export function aTicket(owner: { localityId: string; residentId: string }, overrides: Partial<Ticket> = {}): Ticket {
+  const n = next();
+  return {
+    id: randomUUID(),
+    reference: String(1_000_000 + n),
+    localityId: owner.localityId,
+    residentId: owner.residentId,
+    category: 'outage',
+    details: {},
+    sector: null,
+    location: null,
+    channel: 'sms',
+    reporterGender: null,
+    reporterLanguage: 'es',
+    priority: 'normal',
+    status: 'open',
+    needsOperator: false,
+    assigneeId: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    firstResponseAt: null,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    reopenCount: 0,
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    slaBreachedAt: null,
+    resolutionNote: null,
+    residentConfirmedSolved: null,
+    residentRating: null,
+    ...overrides,
+  };
+}
+
+export function aTimelineEntry(ticketId: string, overrides: Partial<TimelineEntry> = {}): TimelineEntry {
+  return {
+    id: randomUUID(),
+    ticketId,
+    at: at(0),
+    type: 'opened',
+    actor: 'resident',
+    text: null,
+    isPublic: false,
+    data: {},
+    ...overrides,
+  };
+}
+
+export function anOutbox(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
+  return {
+    id: randomUUID(),
+    residentId: null,
+    userId: null,
+    ticketId: null,
+    channel: 'sms',
+    toPhone: aPhone(),
+    fromPhone: null,
+    body: 'Su reclamo fue registrado.',
+    kind: 'flow_reply',
+    status: 'queued',
+    providerSid: null,
+    attempts: 0,
+    errorCode: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+export function aUser(overrides: Partial<User> = {}): User {
+  const n = next();
+  return {
+    id: randomUUID(),
+    username: `operador${n}`,
+    name: `Operadora ${n}`,
+    role: 'operator',
+    phone: null,
+    localityIds: [],
+    onDuty: false,
+    passwordHash: `$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$hash${n}`,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+export function anApiToken(userId: string, overrides: Partial<ApiToken> = {}): ApiToken {
+  return {
+    id: randomUUID(),
+    userId,
+    tokenHash: `sha256:${randomUUID()}`,
+    label: 'integración municipal',
+    createdAt: at(0),
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+/** A locality and a resident in it: what every ticket needs to exist first. */
+export async function seedOwner(repo: Repository): Promise<{ localityId: string; residentId: string }> {
+  const locality = await repo.createLocality(aLocality());
+  const resident = await repo.upsertResidentByPhone(aResident({ localityId: locality.id }));
+  return { localityId: locality.id, residentId: resident.id };
+}

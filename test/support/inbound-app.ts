@@ -1,0 +1,221 @@
+/**
+ * Test builders for the inbound side: an express app with the real Twilio webhook, a real SQLite
+ * file, real Redis under a unique prefix, a temp spool folder, and (for conversation tests) the
+ * real engine, flows, locales and conversation processor. Signatures are made with the twilio
+ * library exactly as Twilio makes them.
+ */
+import express from 'express';
+import type Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import twilio from 'twilio';
+import { createConversationProcessor, type ConversationProcessor, type ConversationProcessorDeps } from '../../src/conversation/conversation-processor';
+import { createResidentLock } from '../../src/conversation/resident-lock';
+import { createSessionStore, type SessionStore } from '../../src/conversation/session-store';
+import type { Locality } from '../../src/domain/locality';
+import type { OutboxMessage } from '../../src/domain/message';
+import { loadFlows } from '../../src/flow-engine/flow-loader';
+import { createTranslator } from '../../src/i18n/translator';
+import { createInboundDedupe } from '../../src/messaging/inbound/inbound-dedupe';
+import { createInboundRouter, INBOUND_WEBHOOK_PATH } from '../../src/messaging/inbound/inbound-router';
+import { createIntakeSpool } from '../../src/messaging/inbound/intake-spool';
+import { createSendDispatcher } from '../../src/messaging/outbound/send-dispatcher';
+import { createQueues, type Queues } from '../../src/queues/queues';
+import { newId } from '../../src/shared/ids';
+import { createLogger } from '../../src/shared/logger';
+import { createRepository } from '../../src/store/create-repository';
+import type { Repository } from '../../src/store/repository';
+import { createTestRedis, deletePrefix, uniquePrefix } from './redis';
+import { tempSqlitePath } from './sqlite';
+
+export const TEST_AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+export const TEST_PUBLIC_BASE_URL = 'https://aguavoz.example.pe';
+export const TOWN_NUMBER = '+51940000001';
+export const SIGNED_URL = `${TEST_PUBLIC_BASE_URL}${INBOUND_WEBHOOK_PATH}`;
+
+export const testLogger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'test' });
+
+export function newMessageSid(): string {
+  return `SM${randomBytes(16).toString('hex')}`;
+}
+
+/** A form as Twilio posts it for an SMS; override any field (e.g. WhatsApp `From`). */
+export function twilioForm(overrides: Record<string, string> = {}): Record<string, string> {
+  const sid = overrides.MessageSid ?? newMessageSid();
+  return {
+    ToCountry: 'PE',
+    SmsMessageSid: sid,
+    NumMedia: '0',
+    SmsSid: sid,
+    SmsStatus: 'received',
+    Body: 'no hay agua',
+    To: TOWN_NUMBER,
+    NumSegments: '1',
+    MessageSid: sid,
+    AccountSid: `AC${'0'.repeat(32)}`,
+    From: '+51987654321',
+    ApiVersion: '2010-04-01',
+    ...overrides,
+  };
+}
+
+export function signatureFor(params: Record<string, string>, options: { authToken?: string; url?: string } = {}): string {
+  return twilio.getExpectedTwilioSignature(options.authToken ?? TEST_AUTH_TOKEN, options.url ?? SIGNED_URL, params);
+}
+
+/** POSTs the form to the webhook, signed unless `signature: null`. */
+export function postWebhook(
+  app: express.Express,
+  form: Record<string, string>,
+  options: { signature?: string | null } = {},
+): request.Test {
+  const req = request(app).post(INBOUND_WEBHOOK_PATH).type('form');
+  const signature = options.signature === undefined ? signatureFor(form) : options.signature;
+  if (signature !== null) req.set('X-Twilio-Signature', signature);
+  return req.send(new URLSearchParams(form).toString());
+}
+
+export interface IntakeHarness {
+  app: express.Express;
+  repo: Repository;
+  redis: Redis;
+  queues: Queues;
+  prefix: string;
+  spoolDir: string;
+  sqlitePath: string;
+  locality: Locality;
+  inboundJobIds(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Webhook + intake only: real HTTP, SQLite, Redis, spool. */
+export async function createIntakeHarness(options: { label: string; authToken?: string | null }): Promise<IntakeHarness> {
+  const prefix = uniquePrefix(options.label);
+  const sqlite = tempSqlitePath(options.label);
+  const spoolDir = mkdtempSync(join(tmpdir(), `aguavoz-spool-${options.label}-`));
+  const repo = createRepository({ sqlitePath: sqlite.path, logger: testLogger });
+  await repo.init();
+  const locality = await repo.createLocality(testLocality());
+  const redis = createTestRedis();
+  const queues = createQueues({ connection: createTestRedis({ forBullmq: true }), prefix });
+  const authToken = options.authToken === null ? undefined : (options.authToken ?? TEST_AUTH_TOKEN);
+
+  const app = express();
+  app.use(
+    createInboundRouter({
+      repo,
+      dedupe: createInboundDedupe({ redis, prefix }),
+      spool: createIntakeSpool({ dir: spoolDir }),
+      queue: queues.inbound,
+      logger: testLogger,
+      authToken,
+      publicBaseUrl: authToken ? TEST_PUBLIC_BASE_URL : undefined,
+    }),
+  );
+
+  return {
+    app,
+    repo,
+    redis,
+    queues,
+    prefix,
+    spoolDir,
+    sqlitePath: sqlite.path,
+    locality,
+    async inboundJobIds() {
+      const jobs = await queues.inbound.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized']);
+      return jobs.map((job) => String(job.id)).sort();
+    },
+    async close() {
+      await queues.close();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+      await repo.close();
+      sqlite.cleanup();
+      rmSync(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function testLocality(overrides: Partial<Locality> = {}): Locality {
+  return {
+    id: newId(),
+    slug: `villa-${randomBytes(3).toString('hex')}`,
+    name: 'Villa Rica',
+    timeZone: 'America/Lima',
+    sectors: ['Centro', 'San Juan', 'La Florida', 'Alto Peru'],
+    phoneNumbers: [TOWN_NUMBER],
+    isCatchAll: false,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export interface ConversationHarness extends IntakeHarness {
+  processor: ConversationProcessor;
+  sessions: SessionStore;
+  /** Sends each text through the webhook and processes it; returns the replies per message. */
+  say(from: string, text: string, extra?: Record<string, string>): Promise<string[]>;
+  /** Every message sent to this phone so far, oldest first. */
+  repliesTo(phone: string): Promise<OutboxMessage[]>;
+  /** Runs the processor for every inbound job waiting in the queue. */
+  drainInbound(): Promise<void>;
+}
+
+/** Intake plus the real engine, flows, locales and conversation processor (no BullMQ worker). */
+export async function createConversationHarness(options: {
+  label: string;
+  clock?: () => Date;
+  processor?: Partial<ConversationProcessorDeps>;
+}): Promise<ConversationHarness> {
+  const intake = await createIntakeHarness({ label: options.label });
+  const translator = createTranslator({ localesDir: join(__dirname, '../../locales') });
+  const flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator });
+  const sessions = createSessionStore({ redis: intake.redis, prefix: intake.prefix });
+  const processor = createConversationProcessor({
+    repo: intake.repo,
+    sessions,
+    lock: createResidentLock({ redis: intake.redis, prefix: intake.prefix }),
+    flows,
+    translator,
+    dispatcher: createSendDispatcher({ queue: intake.queues.send, logger: testLogger }),
+    logger: testLogger,
+    sessionTimeoutMinutes: 30,
+    clock: options.clock,
+    ...options.processor,
+  });
+
+  async function repliesTo(phone: string): Promise<OutboxMessage[]> {
+    const resident = await intake.repo.findResidentByPhone(phone);
+    if (!resident) return [];
+    const rows = await intake.repo.listOutboxByResident(resident.id, { limit: 500 });
+    return [...rows].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
+  async function drainInbound(): Promise<void> {
+    const jobs = await intake.queues.inbound.getJobs(['waiting', 'prioritized', 'delayed']);
+    for (const job of jobs) {
+      await processor.processInboundMessage(job.data.messageId);
+      await job.remove();
+    }
+  }
+
+  return {
+    ...intake,
+    processor,
+    sessions,
+    repliesTo,
+    drainInbound,
+    async say(from, text, extra = {}) {
+      const before = new Set((await repliesTo(from)).map((row) => row.id));
+      const form = twilioForm({ From: from, Body: text, ...extra });
+      const response = await postWebhook(intake.app, form);
+      if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+      await drainInbound();
+      return (await repliesTo(from)).filter((row) => !before.has(row.id)).map((row) => row.body);
+    },
+  };
+}
