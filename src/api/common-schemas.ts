@@ -19,6 +19,12 @@ export const errorBodySchema = z
 export const isoInstant = z.iso.datetime({ offset: true }).meta({ example: '2025-07-28T14:05:00Z' });
 export const nullableInstant = isoInstant.nullable();
 
+/**
+ * An instant in a query, normalized to `toISOString()` form: the store compares instants as
+ * strings, so `2025-07-01T05:00:00-05:00` must become `2025-07-01T10:00:00.000Z` first.
+ */
+export const queryInstant = isoInstant.transform((value) => new Date(value).toISOString());
+
 export const idParamsSchema = z.object({
   id: z.string().min(1).max(100).meta({ description: 'Ticket id (UUID) or its 7-digit reference.' }),
 });

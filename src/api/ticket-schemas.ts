@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CHANNELS, LANGUAGES } from '../domain/resident';
 import { CATEGORIES, PRIORITIES, TICKET_STATUSES, TIMELINE_TYPES } from '../domain/ticket';
 import { OUTBOX_STATUSES } from '../domain/message';
-import { isoInstant, multiValue, nullableInstant, singleString } from './common-schemas';
+import { isoInstant, multiValue, nullableInstant, queryInstant, singleString } from './common-schemas';
 
 /** Operator actions the API offers (the console's buttons, the same names). */
 export const API_TICKET_ACTIONS = ['acknowledge', 'assign', 'reply', 'add_note', 'start', 'resolve', 'close', 'reopen'] as const;
@@ -101,8 +101,8 @@ export const listTicketsQuerySchema = z.object({
   locality: singleString
     .optional()
     .meta({ description: 'Locality id or slug; a locality you do not work in gives an empty list.' }),
-  created_from: isoInstant.optional().meta({ description: 'Created at or after this instant.' }),
-  created_to: isoInstant.optional().meta({ description: 'Created at or before this instant.' }),
+  created_from: queryInstant.optional().meta({ description: 'Created at or after this instant.' }),
+  created_to: queryInstant.optional().meta({ description: 'Created before this instant (exclusive).' }),
   sort: z
     .enum(TICKET_SORTS)
     .default('created')

@@ -23,6 +23,17 @@ const BY_CODE: Record<string, ClassifiedError> = {
   invalid_action: { kind: 'invalid_action', httpStatus: 422 },
 };
 
+/**
+ * The console checks that texts are present before asking the ticket service, so a payload the
+ * service still refuses names something that does not exist (a canned reply, an assignee).
+ */
+const ACTION_REFUSALS: Record<string, string> = {
+  reply: 'console.error.unknown_canned',
+  assign: 'console.error.unknown_assignee',
+  resolve: 'console.error.resolution_note_required',
+  add_note: 'console.error.note_empty',
+};
+
 export function classifyError(error: unknown): ClassifiedError {
   const code = (error as { code?: unknown } | null)?.code;
   return (typeof code === 'string' && BY_CODE[code]) || { kind: 'unexpected', httpStatus: 500 };
@@ -45,5 +56,6 @@ export function refusalMessage(error: unknown, text: ConsoleText): string {
     }
     return text.t('console.error.invalid_transition_generic');
   }
-  return text.t('console.error.invalid_action');
+  const action = (error as { action?: unknown }).action;
+  return text.t(typeof action === 'string' && ACTION_REFUSALS[action] ? ACTION_REFUSALS[action] : 'console.error.invalid_action');
 }

@@ -14,7 +14,7 @@ import type { Language } from '../domain/resident';
 import type { Translator } from '../i18n/translator';
 import type { Logger } from '../shared/logger';
 import type { Repository } from '../store/repository';
-import type { TicketActionInput, TicketService } from '../tickets/ticket-service-types';
+import type { TicketService } from '../tickets/ticket-service-types';
 import { isConsoleAction, parseActionForm } from './action-form';
 import { classifyError, refusalMessage } from './console-errors';
 import { createConsoleRenderer, createConsoleText } from './console-views';
@@ -126,9 +126,8 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
       const form = formValues(type, body);
       try {
         const parsed = parseActionForm(type, body, { userId: user.id });
-        const problem = parsed.ok ? await checkReferences(deps, user, ticketId, parsed.action) : parsed.messageKey;
-        if (!parsed.ok || problem) {
-          await renderTicket(req, res, { status: 422, error: text.t(problem ?? 'console.error.invalid_action'), form });
+        if (!parsed.ok) {
+          await renderTicket(req, res, { status: 422, error: text.t(parsed.messageKey), form });
           return;
         }
         await deps.ticketService.perform(user, ticketId, parsed.action);
@@ -156,28 +155,6 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   });
 
   return router;
-}
-
-/**
- * Refuses references the ticket service would store blindly: a canned reply that is not in the
- * locales, or an assignee who does not work in the ticket's locality. Returns a message key.
- */
-async function checkReferences(
-  deps: Pick<ConsoleRouterDeps, 'translator' | 'ticketService' | 'repo'>,
-  user: AuthenticatedUser,
-  ticketId: string,
-  action: TicketActionInput,
-): Promise<string | null> {
-  if (action.type === 'reply' && action.cannedKey !== undefined) {
-    const known = action.cannedKey.startsWith('canned.') && deps.translator.has(action.cannedKey, 'es');
-    return known ? null : 'console.error.unknown_canned';
-  }
-  if (action.type === 'assign' && action.assigneeId !== null && action.assigneeId !== user.id) {
-    const ticket = await deps.ticketService.findTicket(user, ticketId);
-    const users = await deps.repo.listUsers({ localityId: ticket.localityId });
-    return users.some((u) => u.id === action.assigneeId) ? null : 'console.error.unknown_assignee';
-  }
-  return null;
 }
 
 function formValues(type: string, body: Record<string, unknown>): ActionFormValues {

@@ -111,6 +111,12 @@ export async function buildTicketPage(
           : (names.get(entry.actor) ?? text.t('console.actor.operator')),
       text: entry.text,
       isPublic: entry.isPublic,
+      notice:
+        entry.data.residentNotified === true
+          ? text.t('console.ticket.notified')
+          : entry.data.residentNotified === false
+            ? text.t('console.ticket.not_notified')
+            : null,
     })),
     allowed,
     noActions: !CONSOLE_ACTIONS.some((a) => allowed[a]),
@@ -124,12 +130,12 @@ export async function buildTicketPage(
 }
 
 /** Canned replies are `canned.*` keys, previewed in the language the resident will get them in. */
-export function cannedReplies(translator: TicketPageDeps['translator'], view: Pick<TicketView, 'ticket' | 'resident'>) {
+export function cannedReplies(translator: TicketPageDeps['translator'], view: Pick<TicketView, 'ticket' | 'resident' | 'localityName'>) {
   const keys = translator.keys('es').filter((key) => key.startsWith('canned.'));
   return keys.map((key) => {
     let preview: string;
     try {
-      preview = translator.render(key, view.resident.language, { reference: view.ticket.reference });
+      preview = translator.render(key, view.resident.language, { reference: view.ticket.reference, locality: view.localityName });
     } catch {
       preview = key;
     }

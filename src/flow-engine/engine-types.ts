@@ -26,6 +26,11 @@ export interface Session {
   lastActivityAt: string;
   /** After this instant the host must feed `{type:'expiry'}` before the next message. */
   expiresAt: string;
+  /**
+   * Where to go back after a keyword interrupted a flow (IDIOMA, GENERO, ESTADO mid-report):
+   * the interrupted step is asked again. Absent or null when nothing was interrupted.
+   */
+  resume?: { flowId: string; stepId: string } | null;
 }
 
 /** What the host knows about the resident and the town; read-only to the engine. */

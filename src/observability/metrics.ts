@@ -69,6 +69,15 @@ export interface Metrics {
    * @example metrics.recordTicketChange(before, after)
    */
   recordTicketChange(before: Ticket | null, after: Ticket): void;
+  /**
+   * The same observations from the ticket service's `onTicketChanged(ticket, action)` hook, which
+   * sees only the stored result: a first response is the answering action whose time is the
+   * ticket's `firstResponseAt`; each `resolve` observes a resolution (a reopened ticket resolved
+   * again counts again, from its creation, as the response-time statistics do).
+   *
+   * @example createTicketService({ …, onTicketChanged: (t, a) => metrics.onTicketChanged(t, a) })
+   */
+  onTicketChanged(ticket: Ticket, action: { type: string }): void;
   /** Counts and times every request, labelled by route pattern (not raw URL) and status. */
   httpMiddleware: RequestHandler;
   /** A router answering `GET /metrics` in Prometheus text format. */
@@ -197,6 +206,15 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
         resolutionSeconds.observe({ category: after.category }, secondsSince(opened, after.resolvedAt));
       }
     },
+    onTicketChanged(ticket, action) {
+      const opened = Date.parse(ticket.createdAt);
+      if (ANSWERING_ACTIONS.has(action.type) && ticket.firstResponseAt && ticket.firstResponseAt === ticket.updatedAt) {
+        firstResponseSeconds.observe({ category: ticket.category }, secondsSince(opened, ticket.firstResponseAt));
+      }
+      if (action.type === 'resolve' && ticket.resolvedAt) {
+        resolutionSeconds.observe({ category: ticket.category }, secondsSince(opened, ticket.resolvedAt));
+      }
+    },
     httpMiddleware,
     router(routerOptions = {}) {
       const router = Router();
@@ -221,6 +239,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     },
   };
 }
+
+/** Operator actions that answer the resident (see the ticket lifecycle's `firstResponseAt`). */
+const ANSWERING_ACTIONS: ReadonlySet<string> = new Set(['acknowledge', 'reply', 'start', 'resolve']);
 
 function secondsSince(startMs: number, endIso: string): number {
   return Math.max(0, (Date.parse(endIso) - startMs) / 1000);

@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import twilio from 'twilio';
-import { createConversationProcessor, type ConversationProcessor, type ConversationProcessorDeps } from '../../src/conversation/conversation-processor';
+import type { ConversationProcessor, ConversationProcessorDeps } from '../../src/conversation/conversation-processor';
 import { createResidentLock } from '../../src/conversation/resident-lock';
 import { createSessionStore, type SessionStore } from '../../src/conversation/session-store';
 import type { Locality } from '../../src/domain/locality';
 import type { OutboxMessage } from '../../src/domain/message';
-import { loadFlows } from '../../src/flow-engine/flow-loader';
 import { createTranslator } from '../../src/i18n/translator';
 import { createInboundDedupe } from '../../src/messaging/inbound/inbound-dedupe';
 import { createInboundRouter, INBOUND_WEBHOOK_PATH } from '../../src/messaging/inbound/inbound-router';
@@ -100,7 +99,8 @@ export async function createIntakeHarness(options: { label: string; authToken?: 
   await repo.init();
   const locality = await repo.createLocality(testLocality());
   const redis = createTestRedis();
-  const queues = createQueues({ connection: createTestRedis({ forBullmq: true }), prefix });
+  const bullmqConnection = createTestRedis({ forBullmq: true });
+  const queues = createQueues({ connection: bullmqConnection, prefix });
   const authToken = options.authToken === null ? undefined : (options.authToken ?? TEST_AUTH_TOKEN);
 
   const app = express();
@@ -131,6 +131,7 @@ export async function createIntakeHarness(options: { label: string; authToken?: 
     },
     async close() {
       await queues.close();
+      bullmqConnection.disconnect();
       await deletePrefix(redis, prefix);
       redis.disconnect();
       await repo.close();
@@ -171,6 +172,9 @@ export async function createConversationHarness(options: {
   clock?: () => Date;
   processor?: Partial<ConversationProcessorDeps>;
 }): Promise<ConversationHarness> {
+  // Loaded here so webhook-only tests do not load the engine and the flows.
+  const { createConversationProcessor } = await import('../../src/conversation/conversation-processor');
+  const { loadFlows } = await import('../../src/flow-engine/flow-loader');
   const intake = await createIntakeHarness({ label: options.label });
   const translator = createTranslator({ localesDir: join(__dirname, '../../locales') });
   const flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator });

@@ -2,6 +2,7 @@ import { createRepository } from '../../src/store/create-repository';
 import type { Repository } from '../../src/store/repository';
 import { createLogger } from '../../src/shared/logger';
 import { newId } from '../../src/shared/ids';
+import { UserInputError } from '../../src/users/user-errors';
 import { createUserService, type UserService } from '../../src/users/user-service';
 import { tempSqlitePath } from '../support/sqlite';
 
@@ -10,7 +11,7 @@ const now = () => new Date().toISOString();
 
 async function openStore(label: string) {
   const sqlite = tempSqlitePath(label);
-  const repo: Repository = await createRepository({ sqlitePath: sqlite.path, logger });
+  const repo: Repository = createRepository({ sqlitePath: sqlite.path, logger });
   await repo.init();
   return {
     repo,
@@ -114,7 +115,8 @@ describe('user service', () => {
       password: 'short',
     });
     await expect(attempt).rejects.toMatchObject({ code: 'invalid_user_input' });
-    const error = await attempt.catch((e: { problems: string[] }) => e);
+    const error = (await attempt.catch((e: unknown) => e)) as UserInputError;
+    expect(error).toBeInstanceOf(UserInputError);
     const fields = error.problems.map((p) => p.split(':')[0]);
     expect(fields).toEqual(expect.arrayContaining(['username', 'name', 'role', 'phone', 'password']));
   });

@@ -115,11 +115,13 @@ describe('POST /webhooks/twilio/messages (signed mode)', () => {
     const form = twilioForm({ From: from });
     await postWebhook(h.app, form).expect(200);
     await h.redis.del(`${h.prefix}:inbound:sid:${form.MessageSid}`);
+    const jobsBefore = await h.inboundJobIds();
 
     const again = await postWebhook(h.app, form);
 
     expect(again.status).toBe(200);
     expect(await storedFrom(from)).toHaveLength(1);
+    expect(await h.inboundJobIds()).toEqual(jobsBefore);
   });
 
   it('answers 413 to a body over the size cap and stores nothing', async () => {

@@ -105,13 +105,16 @@ describe('intake spool, replay and sweeper', () => {
     expect(readFileSync(join(h.spoolDir, rejected[0]!), 'utf8')).toContain('half-writ');
   });
 
-  it('appends to a new active file after a replay claimed the old one', async () => {
+  it('appends after a replay go to a fresh spool file, replayed by the next run', async () => {
     const spool = createIntakeSpool({ dir: h.spoolDir });
-    await replay();
-    await spool.append(message({ fromPhone: '+51922000006' }));
-
-    expect(existsSync(join(h.spoolDir, ACTIVE_SPOOL_FILE))).toBe(true);
+    await spool.append(message({ fromPhone: '+51922000006', body: 'antes' }));
     expect((await replay()).stored).toBe(1);
+
+    await spool.append(message({ fromPhone: '+51922000006', body: 'despues' }));
+    expect(existsSync(join(h.spoolDir, ACTIVE_SPOOL_FILE))).toBe(true);
+
+    expect(await replay()).toMatchObject({ stored: 1, duplicates: 0 });
+    expect((await h.repo.listUnprocessedInboundFrom('+51922000006')).map((m) => m.body)).toEqual(['antes', 'despues']);
   });
 
   it('the sweeper enqueues a stored message that never got a job, and leaves a waiting one alone', async () => {

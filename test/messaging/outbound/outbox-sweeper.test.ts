@@ -1,7 +1,8 @@
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createOutboxSweeper } from '../../../src/messaging/outbound/outbox-sweeper';
 import { createSendDispatcher } from '../../../src/messaging/outbound/send-dispatcher';
-import { createQueues, type Queues } from '../../../src/queues/queues';
+import { QUEUE_NAMES, type SendJob } from '../../../src/queues/queues';
 import { createRepository } from '../../../src/store/create-repository';
 import type { Repository } from '../../../src/store/repository';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../../support/fake-twilio-api';
@@ -24,7 +25,7 @@ describe('outbox sweeper and Redis outages at enqueue time', () => {
   let fake: FakeTwilioApi;
   let harness: OutboundHarness;
   let deadRedis: Redis;
-  let deadQueues: Queues;
+  let deadQueue: Queue<SendJob>;
 
   beforeAll(async () => {
     repo = createRepository({ sqlitePath: sqlite.path, logger: silentLogger });
@@ -36,14 +37,15 @@ describe('outbox sweeper and Redis outages at enqueue time', () => {
       enableOfflineQueue: false,
       lazyConnect: true,
       retryStrategy: () => null,
+      disconnectTimeout: 10,
     });
     deadRedis.on('error', () => undefined);
-    deadQueues = createQueues({ connection: deadRedis, prefix: harness.prefix });
-    deadQueues.send.on('error', () => undefined);
+    deadQueue = new Queue<SendJob>(QUEUE_NAMES.send, { connection: deadRedis, prefix: harness.prefix });
+    deadQueue.on('error', () => undefined);
   });
 
   afterAll(async () => {
-    await deadQueues.close().catch(() => undefined);
+    await deadQueue.close().catch(() => undefined);
     deadRedis.disconnect();
     await harness.close();
     await fake.close();
@@ -54,7 +56,7 @@ describe('outbox sweeper and Redis outages at enqueue time', () => {
   it('does not throw when Redis is down at enqueue time, and the sweeper later gets the row sent', async () => {
     const resident = await seedResident(repo);
     const row = await commitOutbox(repo, { resident, text: 'Su reclamo fue registrado.', createdAt: new Date(Date.now() - 5 * MINUTE) });
-    const downDispatcher = createSendDispatcher({ queue: deadQueues.send, logger: silentLogger, enqueueTimeoutMs: 500 });
+    const downDispatcher = createSendDispatcher({ queue: deadQueue, logger: silentLogger, enqueueTimeoutMs: 500 });
 
     const outcome = await downDispatcher.enqueue([row.id]);
     const stillQueued = await repo.getOutbox(row.id);

@@ -89,7 +89,7 @@ describe('WhatsApp 24-hour window', () => {
     await withoutTemplate.dispatcher.enqueue([row.id]);
     const { result } = await completed;
 
-    const smsBody = 'Su reclamo 4821 esta en atencion.\nLe avisaremos cuando este resuelto.';
+    const smsBody = 'Su reclamo 4821 esta en atencion.\nLe avisaremos cuando esté resuelto.';
     expect(result).toMatchObject({ outcome: 'sent', route: 'sms_fallback' });
     expect(requestTo(resident.phone)).toMatchObject({ to: resident.phone, from: LOCALITY_NUMBER, body: smsBody, contentSid: null });
     expect(await repo.getOutbox(row.id)).toMatchObject({ status: 'sent', channel: 'sms', body: smsBody });

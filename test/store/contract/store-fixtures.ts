@@ -8,7 +8,7 @@ import type { InboundMessage, OutboxMessage } from '../../../src/domain/message'
 import type { Resident } from '../../../src/domain/resident';
 import type { Ticket, TimelineEntry } from '../../../src/domain/ticket';
 import type { ApiToken, User } from '../../../src/domain/user';
-import type { Repository } from '../../../src/store/repository';
+import { UniqueViolationError, type Repository } from '../../../src/store/repository';
 
 /** A function that opens a fresh, empty, initialised store and a way to throw it away. */
 export type MakeRepository = () => Promise<{ repo: Repository; dispose(): Promise<void> }>;
@@ -185,4 +185,20 @@ export async function seedOwner(repo: Repository): Promise<{ localityId: string;
   const locality = await repo.createLocality(aLocality());
   const resident = await repo.upsertResidentByPhone(aResident({ localityId: locality.id }));
   return { localityId: locality.id, residentId: resident.id };
+}
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+export async function expectUniqueViolation(promise: Promise<unknown>, field: string): Promise<void> {
+  const err = await rejectionOf(promise);
+  expect(err).toBeInstanceOf(UniqueViolationError);
+  expect((err as UniqueViolationError).field).toBe(field);
 }

@@ -1,0 +1,61 @@
+/**
+ * The REST API, mounted by the composition root at `/api/v1`:
+ *
+ *   app.use('/api/v1', createApiRouter({ repo, ticketService, userService, tokenService, logger, now }));
+ *
+ * Every endpoint needs `Authorization: Bearer av_…` except `GET /openapi.json`. Requests and
+ * responses are validated with zod; errors are `{ "error": { "code", "message", "details"? } }`.
+ */
+import express, { Router } from 'express';
+import type { ApiTokenService } from '../auth/api-token-auth';
+import { requireApiToken } from '../auth/api-token-auth';
+import type { Logger } from '../shared/logger';
+import type { Repository } from '../store/repository';
+import type { TicketService } from '../tickets/ticket-service-types';
+import type { UserService } from '../users/user-service';
+import { mountEndpoint, type Endpoint } from './api-endpoint';
+import { apiErrorHandler, apiNotFoundHandler } from './api-errors';
+import { directoryEndpoints } from './directory-endpoints';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document';
+import { responseTimeEndpoints } from './response-time-endpoints';
+import { ticketEndpoints } from './ticket-endpoints';
+
+export const API_BASE_PATH = '/api/v1';
+
+export interface ApiRouterDeps {
+  repo: Repository;
+  ticketService: TicketService;
+  userService: UserService;
+  tokenService: ApiTokenService;
+  logger: Logger;
+  /** ISO-8601 instant; the default period of the statistics ends here. */
+  now: () => string;
+  /** `servers[0].url` of the OpenAPI document; default `/api/v1`. */
+  serverUrl?: string;
+}
+
+/** Every endpoint of the API, in the order of the OpenAPI document. */
+export function apiEndpoints(deps: ApiRouterDeps): Endpoint[] {
+  return [
+    ...ticketEndpoints({ repo: deps.repo, ticketService: deps.ticketService }),
+    ...directoryEndpoints({ repo: deps.repo, userService: deps.userService }),
+    ...responseTimeEndpoints({ repo: deps.repo, now: deps.now }),
+  ];
+}
+
+export function createApiRouter(deps: ApiRouterDeps): Router {
+  const endpoints = apiEndpoints(deps);
+  let document: OpenApiDocument | null = null;
+  const router = Router();
+
+  router.get('/openapi.json', (_req, res) => {
+    document ??= buildOpenApiDocument({ endpoints, serverUrl: deps.serverUrl ?? API_BASE_PATH });
+    res.json(document);
+  });
+  router.use(requireApiToken({ tokenService: deps.tokenService, repo: deps.repo }));
+  router.use(express.json({ limit: '64kb' }));
+  for (const endpoint of endpoints) mountEndpoint(router, endpoint);
+  router.use(apiNotFoundHandler);
+  router.use(apiErrorHandler({ logger: deps.logger }));
+  return router;
+}

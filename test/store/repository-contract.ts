@@ -1,0 +1,45 @@
+/**
+ * The one contract every store adapter passes (SQLite always, MongoDB when MONGODB_URI is set).
+ * Each test gets a fresh, empty, initialised store from `makeRepo` and disposes of it after.
+ */
+import type { Repository } from '../../src/store/repository';
+import { commitContract } from './contract/commit-contract';
+import { inboundContract } from './contract/inbound-contract';
+import { localityContract, residentContract } from './contract/locality-resident-contract';
+import { outboxContract, userContract } from './contract/outbox-user-contract';
+import type { MakeRepository } from './contract/store-fixtures';
+import { ticketContract } from './contract/ticket-contract';
+
+export type { MakeRepository } from './contract/store-fixtures';
+
+export function describeRepositoryContract(name: string, makeRepo: MakeRepository): void {
+  describe(`${name} repository contract`, () => {
+    let current: Awaited<ReturnType<MakeRepository>> | null = null;
+
+    beforeEach(async () => {
+      current = await makeRepo();
+    });
+
+    afterEach(async () => {
+      await current?.dispose();
+      current = null;
+    });
+
+    const repo = (): Repository => {
+      if (!current) throw new Error('no store: makeRepo failed in beforeEach');
+      return current.repo;
+    };
+
+    it('answers a ping once initialised', async () => {
+      await expect(repo().ping()).resolves.toBeUndefined();
+    });
+
+    localityContract(repo);
+    residentContract(repo);
+    inboundContract(repo);
+    ticketContract(repo);
+    commitContract(repo);
+    outboxContract(repo);
+    userContract(repo);
+  });
+}

@@ -1,0 +1,156 @@
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createLogger } from '../../src/shared/logger';
+import { StoreUnavailableError, type Repository } from '../../src/store/repository';
+import { MIGRATIONS, migrate } from '../../src/store/sqlite/sqlite-migrations';
+import { createSqliteRepository } from '../../src/store/sqlite/sqlite-repository';
+import { tempSqlitePath } from '../support/sqlite';
+import { aLocality, aTicket, anInbound, rejectionOf } from './contract/store-fixtures';
+import { describeRepositoryContract } from './repository-contract';
+
+const logger = createLogger({ level: 'silent' });
+
+describeRepositoryContract('SQLite', async () => {
+  const file = tempSqlitePath('store-contract');
+  const repo = createSqliteRepository({ path: file.path, logger });
+  await repo.init();
+  return {
+    repo,
+    async dispose() {
+      await repo.close();
+      file.cleanup();
+    },
+  };
+});
+
+describe('SQLite store file', () => {
+  let file: ReturnType<typeof tempSqlitePath>;
+  const opened: Repository[] = [];
+  const raw: Database.Database[] = [];
+
+  async function open(path = file.path, busyTimeoutMs?: number): Promise<Repository> {
+    const repo = createSqliteRepository({ path, logger, ...(busyTimeoutMs !== undefined && { busyTimeoutMs }) });
+    opened.push(repo);
+    await repo.init();
+    return repo;
+  }
+
+  function rawDb(path = file.path): Database.Database {
+    const db = new Database(path);
+    raw.push(db);
+    return db;
+  }
+
+  beforeEach(() => {
+    file = tempSqlitePath('store-file');
+  });
+
+  afterEach(async () => {
+    for (const repo of opened.splice(0)) await repo.close();
+    for (const db of raw.splice(0)) if (db.open) db.close();
+    file.cleanup();
+  });
+
+  it('creates the missing folders of the database path', async () => {
+    const nested = join(file.path, '..', 'data', 'town', 'aguavoz.sqlite');
+    const repo = await open(nested);
+    await expect(repo.createLocality(aLocality())).resolves.toBeDefined();
+  });
+
+  it('runs in WAL mode', async () => {
+    await open();
+    expect(rawDb().pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('keeps data across close and reopen, and reopening applies no migration twice', async () => {
+    const first = await open();
+    const locality = await first.createLocality(aLocality());
+    const message = anInbound();
+    await first.insertInboundMessage(message);
+    await first.close();
+    const before = rawDb().prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all();
+    expect(before).toHaveLength(MIGRATIONS.length);
+
+    const second = await open();
+    await second.init();
+    await expect(second.getLocality(locality.id)).resolves.toEqual(locality);
+    await expect(second.insertInboundMessage(anInbound({ providerSid: message.providerSid }))).resolves.toEqual({
+      inserted: false,
+      message,
+    });
+    expect(rawDb().prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all()).toEqual(before);
+  });
+
+  it('applies a new migration once on an existing file and never again', async () => {
+    await (await open()).close();
+    const db = rawDb();
+    const next = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'test column', up: 'ALTER TABLE localities ADD COLUMN extra TEXT' }];
+    expect(migrate(db, logger, next)).toEqual([MIGRATIONS.length + 1]);
+    expect(migrate(db, logger, next)).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(next.length);
+  });
+
+  it('refuses a ticket whose locality does not exist (foreign keys are on)', async () => {
+    const repo = await open();
+    const err = await rejectionOf(repo.commit({ ticketsCreated: [aTicket({ localityId: 'nowhere', residentId: 'nobody' })] }));
+    expect(err).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+  });
+
+  it('a closed store answers StoreUnavailableError, so intake spools instead of failing', async () => {
+    const repo = await open();
+    await repo.close();
+    expect(await rejectionOf(repo.insertInboundMessage(anInbound()))).toBeInstanceOf(StoreUnavailableError);
+    expect(await rejectionOf(repo.ping())).toBeInstanceOf(StoreUnavailableError);
+    expect(await rejectionOf(repo.commit({}))).toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('a store that was never initialised answers StoreUnavailableError', async () => {
+    const repo = createSqliteRepository({ path: file.path, logger });
+    expect(await rejectionOf(repo.getTicket('t'))).toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('a database path that cannot be opened is StoreUnavailableError at init', async () => {
+    const folder = join(file.path, '..', 'a-folder');
+    mkdirSync(folder);
+    const asFolder = createSqliteRepository({ path: folder, logger });
+    expect(await rejectionOf(asFolder.init())).toBeInstanceOf(StoreUnavailableError);
+
+    const plainFile = join(file.path, '..', 'plain-file');
+    writeFileSync(plainFile, 'not a folder');
+    const underFile = createSqliteRepository({ path: join(plainFile, 'aguavoz.sqlite'), logger });
+    expect(await rejectionOf(underFile.init())).toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('a file that is not a database is StoreUnavailableError at init', async () => {
+    writeFileSync(file.path, 'this is not sqlite '.repeat(100));
+    const repo = createSqliteRepository({ path: file.path, logger });
+    expect(await rejectionOf(repo.init())).toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('a write blocked by another process past the busy timeout is StoreUnavailableError, and works once released', async () => {
+    const repo = await open(file.path, 100);
+    const other = rawDb();
+    other.exec('BEGIN EXCLUSIVE');
+    expect(await rejectionOf(repo.insertInboundMessage(anInbound()))).toBeInstanceOf(StoreUnavailableError);
+    other.exec('COMMIT');
+    await expect(repo.insertInboundMessage(anInbound())).resolves.toMatchObject({ inserted: true });
+  });
+
+  it('separate processes delivering the same providerSid at once store one row, inserted by exactly one', async () => {
+    await (await open()).close();
+    const run = promisify(execFile);
+    const startAt = String(Date.now() + 1500);
+    const child = join(__dirname, 'support', 'insert-inbound-child.ts');
+    const outputs = await Promise.all(
+      Array.from({ length: 4 }, () => run(process.execPath, ['-r', '@swc-node/register', child, file.path, 'SMmultiprocess', startAt])),
+    );
+    const results = outputs.map((o) => JSON.parse(o.stdout) as { inserted: boolean; id: string });
+    expect(results.filter((r) => r.inserted)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    const rows = rawDb().prepare("SELECT COUNT(*) FROM inbound_messages WHERE provider_sid = 'SMmultiprocess'").pluck().get();
+    expect(rows).toBe(1);
+  });
+});
