@@ -42,7 +42,7 @@ export function createConsoleText(translator: Pick<Translator, 'render' | 'has'>
     time(iso, timeZone) {
       if (!iso) return '—';
       const at = DateTime.fromISO(iso, { zone: 'utc' }).setZone(timeZone).setLocale(ICU_LOCALE[language]);
-      return at.isValid ? at.toFormat('d LLL HH:mm') : iso;
+      return at.isValid ? at.toFormat('d MMM HH:mm') : iso;
     },
   };
 }

@@ -158,7 +158,12 @@ async function actorNames(repo: TicketPageDeps['repo'], users: User[], view: Tic
 function detailValue(value: string | number | boolean, text: ConsoleText): string {
   if (typeof value === 'boolean') return text.t(value ? 'console.common.yes' : 'console.common.no');
   const raw = String(value);
-  return /^[a-z][a-z0-9_]*$/.test(raw) ? text.label(`console.detail_value.${raw}`, raw) : raw;
+  // Choice answers are option values (`home`), multi-choice ones `colour,smell`.
+  if (!/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/.test(raw)) return raw;
+  return raw
+    .split(',')
+    .map((part) => text.label(`console.detail_value.${part}`, part))
+    .join(', ');
 }
 
 function feedbackText(ticket: Ticket, text: ConsoleText): string | null {

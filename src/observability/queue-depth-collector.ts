@@ -17,11 +17,11 @@ export interface QueueLike {
  * Queues to observe: an array of BullMQ queues, or the `Queues` object of src/queues/queues.ts
  * (its non-queue members such as `close` are skipped).
  */
-export type QueueSource = Iterable<QueueLike> | Record<string, unknown>;
+export type QueueSource = Iterable<QueueLike> | object;
 
 /** Picks the queue-like members of a {@link QueueSource}. */
 export function toQueueList(source: QueueSource): QueueLike[] {
-  const values: unknown[] = isIterable(source) ? Array.from(source) : Object.values(source);
+  const values: unknown[] = isIterable(source) ? Array.from(source) : Object.values(source as Record<string, unknown>);
   return values.filter(isQueueLike);
 }
 

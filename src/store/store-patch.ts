@@ -18,5 +18,4 @@ export const IMMUTABLE_FIELDS = {
   ticket: ['id', 'reference', 'createdAt'],
   outbox: ['id', 'createdAt'],
   user: ['id', 'createdAt'],
-  inbound: ['id', 'providerSid', 'receivedAt'],
 } as const;

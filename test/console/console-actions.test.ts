@@ -6,6 +6,7 @@
 import type request from 'supertest';
 import type { Ticket } from '../../src/domain/ticket';
 import { adaptForChannel } from '../../src/i18n/channel-text';
+import { maskPhone } from '../../src/shared/phone';
 import { createConsoleHarness, csrfTokenIn, loginAgent, seedTicket, type ConsoleHarness } from '../support/console-app';
 
 describe('console ticket page and actions', () => {
@@ -151,7 +152,7 @@ describe('console ticket page and actions', () => {
     });
     const { html } = await openTicket(ticket);
     expect(html).not.toContain(resident!.phone);
-    expect(html).toContain(`•••••••••${resident!.phone.slice(-4)}`);
+    expect(html).toContain(`<dd>${maskPhone(resident!.phone)}</dd>`);
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; no hay agua');
     expect(html).not.toContain('<script>');
   });
@@ -168,9 +169,14 @@ describe('console ticket page and actions', () => {
   });
 
   it('shows the details the flow captured with human labels', async () => {
-    const ticket = await seedTicket(h.repo, { locality: h.locality, ticket: { details: { since: 'ayer', anyone_ill: true } } });
+    const ticket = await seedTicket(h.repo, {
+      locality: h.locality,
+      ticket: { category: 'quality', details: { description: 'agua marron', signs: 'colour,smell', since: 'yesterday', anyone_ill: true } },
+    });
     const { html } = await openTicket(ticket);
-    expect(html).toMatch(/<dt>Desde cuándo<\/dt><dd>ayer<\/dd>/);
-    expect(html).toMatch(/<dt>Alguien enfermo<\/dt><dd>Sí<\/dd>/);
+    expect(html).toContain('<dt>Lo que escribió</dt><dd>agua marron</dd>');
+    expect(html).toContain('<dt>Qué nota en el agua</dt><dd>color, olor</dd>');
+    expect(html).toContain('<dt>Desde cuándo</dt><dd>desde ayer</dd>');
+    expect(html).toContain('<dt>Alguien enfermo</dt><dd>Sí</dd>');
   });
 });

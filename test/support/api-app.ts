@@ -92,6 +92,25 @@ export async function createApiHarness(options: { label: string; logger?: Logger
   let phoneCounter = 0;
   const nextPhone = () => `+5198765${String(4000 + phoneCounter++).padStart(4, '0')}`;
 
+  async function addResident({ localityId, phone, overrides = {} }: { localityId: string; phone?: string; overrides?: Partial<Resident> }) {
+    const at = now();
+    return repo.upsertResidentByPhone({
+      id: newId(),
+      phone: phone ?? nextPhone(),
+      localityId,
+      language: 'es',
+      gender: null,
+      genderAskedAt: null,
+      privacyNoticeSentAt: at,
+      optedOut: false,
+      lastInboundAt: at,
+      lastWhatsappInboundAt: null,
+      createdAt: at,
+      updatedAt: at,
+      ...overrides,
+    });
+  }
+
   return {
     app,
     repo,
@@ -128,26 +147,9 @@ export async function createApiHarness(options: { label: string; logger?: Logger
       const { token } = await tokenService.issueToken(user.id, 'test');
       return { user, token };
     },
-    async addResident({ localityId, phone, overrides = {} }) {
-      const at = now();
-      return repo.upsertResidentByPhone({
-        id: newId(),
-        phone: phone ?? nextPhone(),
-        localityId,
-        language: 'es',
-        gender: null,
-        genderAskedAt: null,
-        privacyNoticeSentAt: at,
-        optedOut: false,
-        lastInboundAt: at,
-        lastWhatsappInboundAt: null,
-        createdAt: at,
-        updatedAt: at,
-        ...overrides,
-      });
-    },
+    addResident,
     async addTicket({ localityId, residentId, overrides = {} }) {
-      const resident = residentId ?? (await this.addResident({ localityId })).id;
+      const resident = residentId ?? (await addResident({ localityId })).id;
       const at = overrides.createdAt ?? now();
       const ticket: Ticket = {
         id: newId(),

@@ -69,7 +69,7 @@ export function createStatusCallbackRouter(options: StatusCallbackRouterOptions)
           errorCode: report.errorCode ?? row.errorCode,
           updatedAt: options.now().toISOString(),
         });
-        options.logger.info({ outboxId: row.id, from: row.status, to: next, errorCode: report.errorCode }, 'delivery status recorded');
+        options.logger.info({ outboxId: row.id, previousStatus: row.status, status: next, errorCode: report.errorCode }, 'delivery status recorded');
       });
       res.status(200).end();
     },

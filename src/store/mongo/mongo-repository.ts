@@ -37,6 +37,8 @@ export interface MongoRepositoryOptions {
   logger: Logger;
   /** How long an operation waits for a reachable server before the store counts as unavailable. */
   serverSelectionTimeoutMS?: number;
+  /** Database name overriding the one in the URI (the contract suite uses one per test). */
+  dbName?: string;
 }
 
 const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5000;
@@ -78,6 +80,7 @@ class MongoRepository implements Repository {
       bufferCommands: false,
       autoIndex: false,
       autoCreate: false,
+      ...(this.options.dbName !== undefined && { dbName: this.options.dbName }),
     });
     connection.on('error', (err: Error) => this.options.logger.warn({ error: err.name }, 'mongodb connection error'));
     try {

@@ -8,9 +8,6 @@
  * const repo = createSqliteRepository({ path: './data/aguavoz.sqlite', logger });
  * await repo.init();
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
@@ -29,8 +26,9 @@ import { IMMUTABLE_FIELDS } from '../store-patch';
 import { planTicketQuery, toTicketPage } from '../ticket-page';
 import { SqliteAccess } from './sqlite-access';
 import { toStoreError } from './sqlite-errors';
-import { migrate } from './sqlite-migrations';
+import { openDatabase } from './sqlite-open';
 import { countByStatusSql, listTicketsSql } from './sqlite-ticket-queries';
+import { applyUnit } from './sqlite-unit-of-work';
 import { API_TOKENS, fromRow, INBOUND, LOCALITIES, OUTBOX, RESIDENTS, TICKETS, TIMELINE, USERS } from './sqlite-tables';
 
 export interface SqliteRepositoryOptions {
@@ -45,27 +43,6 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export function createSqliteRepository(options: SqliteRepositoryOptions): Repository {
   return new SqliteRepository(options);
-}
-
-/**
- * WAL lets the console read while the worker writes; `synchronous = FULL` because intake answers
- * Twilio 200 only after the raw message is stored, so a committed row must survive a power cut.
- */
-function openDatabase(path: string, busyTimeoutMs: number, logger: Logger): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path, { timeout: busyTimeoutMs });
-  try {
-    db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') logger.warn({ journalMode: mode }, 'sqlite: WAL not available for this database');
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = FULL');
-    migrate(db, logger);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  return db;
 }
 
 class SqliteRepository implements Repository {
@@ -309,17 +286,4 @@ class SqliteRepository implements Repository {
   touchApiToken(id: string, at: string): Promise<void> {
     return this.run((a) => a.update(API_TOKENS, id, { lastUsedAt: at }, []));
   }
-}
-
-/** Runs inside one `BEGIN IMMEDIATE` transaction: any throw rolls every write back. */
-function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
-  if (unit.inboundProcessed) {
-    const { id, at, residentId, localityId } = unit.inboundProcessed;
-    a.update(INBOUND, id, { processedAt: at, residentId, localityId }, []);
-  }
-  for (const { id, patch } of unit.residentUpdates ?? []) a.update(RESIDENTS, id, patch, IMMUTABLE_FIELDS.resident);
-  for (const ticket of unit.ticketsCreated ?? []) a.insert(TICKETS, ticket);
-  for (const { id, patch } of unit.ticketUpdates ?? []) a.update(TICKETS, id, patch, IMMUTABLE_FIELDS.ticket);
-  for (const entry of unit.timeline ?? []) a.insert(TIMELINE, entry);
-  for (const message of unit.outbox ?? []) a.insert(OUTBOX, message);
 }

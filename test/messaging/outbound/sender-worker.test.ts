@@ -1,3 +1,4 @@
+import { createSendDispatcher } from '../../../src/messaging/outbound/send-dispatcher';
 import { createRepository } from '../../../src/store/create-repository';
 import type { Repository } from '../../../src/store/repository';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../../support/fake-twilio-api';
@@ -6,6 +7,7 @@ import {
   ACCOUNT_SID,
   LOCALITY_NUMBER,
   PUBLIC_BASE_URL,
+  TEST_BACKOFF_MS,
   commitOutbox,
   nextJobEvent,
   seedResident,
@@ -188,5 +190,38 @@ describe('sender worker against the fake Twilio REST API', () => {
     expect(sent.attempts).toBeGreaterThanOrEqual(2);
     expect(sent.errorCode).toBeNull();
     expect(messagesTo(resident.phone)).toHaveLength(1);
+  });
+
+  it('marks the row failed with the last error once every attempt is used up', async () => {
+    const resident = await seedResident(repo);
+    const row = await commitOutbox(repo, { resident, text: 'Su reclamo fue registrado.' });
+    const twoAttempts = createSendDispatcher({ queue: harness.queues.send, logger: silentLogger, attempts: 2, backoffMs: TEST_BACKOFF_MS });
+    fake.failNext({ status: 503 });
+    fake.failNext({ status: 503 });
+    const firstFailure = nextJobEvent(harness.sender, row.id, 'failed');
+
+    await twoAttempts.enqueue([row.id]);
+    await firstFailure;
+    const lastFailure = nextJobEvent(harness.sender, row.id, 'failed');
+    const { job } = await lastFailure;
+
+    expect(job.attemptsMade).toBe(2);
+    expect(await harness.queues.send.getJobState(row.id)).toBe('failed');
+    expect(await repo.getOutbox(row.id)).toMatchObject({ status: 'failed', errorCode: 'http_503', attempts: 2 });
+    expect(fake.messages.filter((message) => message.to === resident.phone)).toHaveLength(0);
+  });
+
+  it('sends again a row left in sending by a crashed attempt (at-least-once)', async () => {
+    const resident = await seedResident(repo);
+    const row = await commitOutbox(repo, { resident, text: 'Su reclamo fue registrado.' });
+    await repo.updateOutbox(row.id, { status: 'sending', attempts: 1 });
+    const completed = nextJobEvent(harness.sender, row.id, 'completed');
+
+    await harness.dispatcher.enqueue([row.id]);
+    const { result } = await completed;
+
+    expect(result).toMatchObject({ outcome: 'sent' });
+    expect(await repo.getOutbox(row.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(requestsTo(resident.phone)).toHaveLength(1);
   });
 });

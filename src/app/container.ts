@@ -1,0 +1,128 @@
+/**
+ * The one composition root: builds every adapter from the configuration and wires them into
+ * services with `createX(deps)` factories. Nothing else reaches for a global client. The web and
+ * worker processes (and the end-to-end tests) all start from here.
+ */
+import type Redis from 'ioredis';
+import { hasTwilioCredentials, type Config } from '../config/config';
+import { createConversationProcessor, type ConversationProcessor } from '../conversation/conversation-processor';
+import { createResidentLock } from '../conversation/resident-lock';
+import { createSessionStore, type SessionStore } from '../conversation/session-store';
+import { loadFlows } from '../flow-engine/flow-loader';
+import type { LoadedFlows } from '../flow-engine/loaded-flows';
+import { createTranslator, type Translator } from '../i18n/translator';
+import { createLocalityService, type LocalityService } from '../localities/locality-service';
+import { createInboundDedupe, type InboundDedupe } from '../messaging/inbound/inbound-dedupe';
+import { createIntakeSpool, type IntakeSpool } from '../messaging/inbound/intake-spool';
+import { createSendDispatcher, type SendDispatcher } from '../messaging/outbound/send-dispatcher';
+import type { Transport } from '../messaging/outbound/transport';
+import { createTransportFromConfig } from '../messaging/outbound/transport-factory';
+import { createQueues, type Queues } from '../queues/queues';
+import { newId } from '../shared/ids';
+import { createLogger, type Logger } from '../shared/logger';
+import { createRepository } from '../store/create-repository';
+import type { Repository } from '../store/repository';
+import { FLOWS_DIR, LOCALES_DIR } from './paths';
+import { createBullmqRedis, createFastFailRedis } from './redis-connections';
+
+export interface ContainerOptions {
+  logger?: Logger;
+  /** Overrides for tests: a fixed clock, another transport (e.g. Twilio against a fake API). */
+  clock?: () => Date;
+  transport?: Transport;
+  flowsDir?: string;
+  localesDir?: string;
+}
+
+export interface Container {
+  config: Config;
+  logger: Logger;
+  clock: () => Date;
+  now: () => string;
+  newId: () => string;
+  repo: Repository;
+  /** Fast-fail connection for the hot path: sessions, locks, dedupe keys, login sessions. */
+  redis: Redis;
+  /** BullMQ's connection (waits and retries). */
+  bullmqRedis: Redis;
+  prefix: string;
+  queues: Queues;
+  translator: Translator;
+  flows: LoadedFlows;
+  transport: Transport;
+  dispatcher: SendDispatcher;
+  sessions: SessionStore;
+  dedupe: InboundDedupe;
+  spool: IntakeSpool;
+  processor: ConversationProcessor;
+  localities: LocalityService;
+  /** True without Twilio credentials: unsigned loopback webhooks, local transport, dev phone feed. */
+  isLocalMode: boolean;
+  close(): Promise<void>;
+}
+
+export function createContainer(config: Config, options: ContainerOptions = {}): Container {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const clock = options.clock ?? (() => new Date());
+  const now = () => clock().toISOString();
+  const prefix = config.REDIS_PREFIX;
+
+  const repo = createRepository({ sqlitePath: config.SQLITE_PATH, mongodbUri: config.MONGODB_URI, logger });
+  const redis = createFastFailRedis(config.REDIS_URL);
+  const bullmqRedis = createBullmqRedis(config.REDIS_URL);
+  for (const [name, connection] of [['redis', redis], ['bullmq-redis', bullmqRedis]] as const) {
+    connection.on('error', (error: Error) => logger.warn({ connection: name, err: { message: error.message } }, 'redis connection error'));
+  }
+  const queues = createQueues({ connection: bullmqRedis, prefix });
+
+  const translator = createTranslator({ localesDir: options.localesDir ?? LOCALES_DIR });
+  const flows = loadFlows({ flowsDir: options.flowsDir ?? FLOWS_DIR, translator });
+  const transport = options.transport ?? createTransportFromConfig({ config, logger });
+  const dispatcher = createSendDispatcher({ queue: queues.send, logger });
+  const sessions = createSessionStore({ redis, prefix });
+  const dedupe = createInboundDedupe({ redis, prefix });
+  const spool = createIntakeSpool({ dir: config.SPOOL_DIR });
+  const lock = createResidentLock({ redis, prefix });
+
+  const processor = createConversationProcessor({
+    repo,
+    sessions,
+    lock,
+    flows,
+    translator,
+    dispatcher,
+    logger,
+    sessionTimeoutMinutes: config.SESSION_TIMEOUT_MINUTES,
+    clock,
+    newId,
+  });
+
+  return {
+    config,
+    logger,
+    clock,
+    now,
+    newId,
+    repo,
+    redis,
+    bullmqRedis,
+    prefix,
+    queues,
+    translator,
+    flows,
+    transport,
+    dispatcher,
+    sessions,
+    dedupe,
+    spool,
+    processor,
+    localities: createLocalityService({ repo, now, newId }),
+    isLocalMode: !hasTwilioCredentials(config),
+    async close() {
+      await queues.close().catch(() => undefined);
+      redis.disconnect();
+      bullmqRedis.disconnect();
+      await repo.close();
+    },
+  };
+}

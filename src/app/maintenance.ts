@@ -1,0 +1,64 @@
+/**
+ * Periodic repairs that make "never lose a complaint" true when something was down:
+ * - intake sweep: messages stored but never processed (Redis was down, a worker died);
+ * - outbox sweep: replies committed but never enqueued;
+ * - spool replay (web process only: the spool is a local file): messages kept while the store
+ *   was down go into the store.
+ * The sweeps are BullMQ job schedulers, so one worker runs them however many processes exist.
+ */
+import { Worker } from 'bullmq';
+import { sweepStuckIntake } from '../messaging/inbound/intake-sweeper';
+import { replayIntakeSpool } from '../messaging/inbound/spool-replayer';
+import { createOutboxSweeper } from '../messaging/outbound/outbox-sweeper';
+import { QUEUE_NAMES } from '../queues/queues';
+import type { Container } from './container';
+
+const SWEEP_EVERY_MS = 30_000;
+const SPOOL_REPLAY_EVERY_MS = 10_000;
+
+export async function startMaintenanceWorker(container: Container): Promise<{ close(): Promise<void> }> {
+  const { queues, repo, logger } = container;
+  const outboxSweeper = createOutboxSweeper({ repo, queue: queues.send, logger, now: container.clock });
+  await queues.maintenance.upsertJobScheduler('sweep-intake', { every: SWEEP_EVERY_MS }, { name: 'sweep-intake' });
+  await queues.maintenance.upsertJobScheduler('sweep-outbox', { every: SWEEP_EVERY_MS }, { name: 'sweep-outbox' });
+
+  const worker = new Worker(
+    QUEUE_NAMES.maintenance,
+    async (job) => {
+      if (job.name === 'sweep-intake') {
+        return sweepStuckIntake({ repo, queue: queues.inbound, logger, now: container.clock(), olderThanSeconds: 60 });
+      }
+      if (job.name === 'sweep-outbox') return outboxSweeper.sweep();
+      logger.warn({ name: job.name }, 'unknown maintenance job ignored');
+      return null;
+    },
+    { connection: container.bullmqRedis, prefix: container.prefix, concurrency: 1 },
+  );
+  worker.on('failed', (_job, error) => logger.warn({ err: { message: error.message } }, 'maintenance job failed'));
+  return { close: () => worker.close() };
+}
+
+/** Replays the intake spool now and then; a no-op when the spool is empty. */
+export function startSpoolReplayer(container: Container): { close(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = replayIntakeSpool({ dir: container.config.SPOOL_DIR, repo: container.repo, queue: container.queues.inbound, logger: container.logger })
+      .then((result) => {
+        if (result.stored + result.duplicates + result.rejected > 0) container.logger.info({ ...result }, 'intake spool replayed');
+      })
+      .catch((error: Error) => container.logger.warn({ err: { message: error.message } }, 'spool replay failed; will retry'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, SPOOL_REPLAY_EVERY_MS);
+  timer.unref();
+  return {
+    async close() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Runs the web server, the workers, or both (the embedded default), with a graceful shutdown on
+ * SIGTERM/SIGINT: stop taking webhooks, finish jobs in flight, close connections.
+ */
+import type { Server } from 'node:http';
+import { loadConfig } from '../config/config';
+import { createHttpApp } from '../http/app';
+import { createContainer, type Container } from './container';
+import { startMaintenanceWorker, startSpoolReplayer } from './maintenance';
+import { prepareStore } from './prepare-store';
+import { startWorkers } from './workers';
+
+export interface RunProcessOptions {
+  web: boolean;
+  worker: boolean;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+export async function runProcess(options: RunProcessOptions): Promise<void> {
+  const config = loadConfig();
+  const container = createContainer(config);
+  const { logger } = container;
+  await container.repo.init();
+  await waitForRedis(container);
+  await prepareStore(container);
+
+  const closables: Closable[] = [];
+  let shuttingDown = false;
+  let server: Server | null = null;
+
+  if (options.worker) {
+    closables.push(await startWorkers(container));
+    closables.push(await startMaintenanceWorker(container));
+  }
+  if (options.web) {
+    closables.push(startSpoolReplayer(container));
+    const app = createHttpApp(container, { isShuttingDown: () => shuttingDown });
+    server = await listen(app, config.PORT, config.HOST);
+    const where = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+    logger.info({ url: where, localMode: container.isLocalMode }, 'web server listening');
+    console.log(`AguaVoz is listening on ${where}${container.isLocalMode ? '  (local mode: no Twilio account; try `npx aguavoz chat`)' : ''}`);
+  }
+
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: no new webhooks, finishing jobs in flight');
+    const forced = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 25_000);
+    forced.unref();
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    for (const closable of closables.reverse()) await closable.close().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'close failed'));
+    await container.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function listen(app: ReturnType<typeof createHttpApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** The fast-fail Redis connection refuses commands until it is ready: wait for it at start-up. */
+async function waitForRedis(container: Container, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await container.redis.ping();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`Redis at ${container.config.REDIS_URL} does not answer. Start it, e.g.: redis-server --daemonize yes`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The express application of the web process: webhooks first (they must answer fast and never
+ * lose a message), then health, then the operator-facing console and API.
+ */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Container } from '../app/container';
+import { createInboundRouter } from '../messaging/inbound/inbound-router';
+import { createStatusCallbackRouter } from '../messaging/outbound/status-callback-router';
+import { createDevPhoneRouter } from './dev-phone-router';
+import { createHealthRouter } from './health-router';
+import { verifyTwilioSignature } from './twilio-webhook-auth';
+
+export interface HttpAppOptions {
+  isShuttingDown: () => boolean;
+}
+
+export function createHttpApp(container: Container, options: HttpAppOptions): Express {
+  const { config, logger, repo } = container;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } } }));
+
+  // Twilio does not retry an SMS webhook that failed, so a draining instance keeps taking
+  // webhooks until its server closes; /readyz turns 503 first so a load balancer moves away.
+  app.use(
+    createInboundRouter({
+      repo,
+      dedupe: container.dedupe,
+      spool: container.spool,
+      queue: container.queues.inbound,
+      logger,
+      authToken: config.TWILIO_AUTH_TOKEN,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      clock: container.clock,
+    }),
+  );
+  app.use(
+    createStatusCallbackRouter({
+      repo,
+      verifySignature: verifyTwilioSignature({ authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl: config.PUBLIC_BASE_URL, logger }),
+      logger,
+      now: container.clock,
+    }),
+  );
+  app.use(createHealthRouter({ repo, redis: container.redis, isShuttingDown: options.isShuttingDown }));
+  if (container.isLocalMode) app.use(createDevPhoneRouter({ repo }));
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
+  });
+  return app;
+}

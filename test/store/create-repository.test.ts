@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { createLogger } from '../../src/shared/logger';
+import { createRepository } from '../../src/store/create-repository';
+import { StoreUnavailableError } from '../../src/store/repository';
+import { tempSqlitePath } from '../support/sqlite';
+import { aLocality, rejectionOf } from './contract/store-fixtures';
+
+const logger = createLogger({ level: 'silent' });
+
+describe('createRepository', () => {
+  const file = tempSqlitePath('create-repository');
+  afterAll(() => file.cleanup());
+
+  it('without a MongoDB URI opens the SQLite file at sqlitePath', async () => {
+    const repo = createRepository({ sqlitePath: file.path, logger });
+    await repo.init();
+    const locality = await repo.createLocality(aLocality());
+    await expect(repo.getLocality(locality.id)).resolves.toEqual(locality);
+    await repo.close();
+    expect(existsSync(file.path)).toBe(true);
+  });
+
+  it('with a MongoDB URI uses MongoDB and never touches the SQLite path', async () => {
+    const sqlitePath = `${file.path}.unused`;
+    const repo = createRepository({
+      sqlitePath,
+      mongodbUri: 'mongodb://127.0.0.1:9/aguavoz',
+      logger,
+      serverSelectionTimeoutMS: 300,
+    });
+    const err = await rejectionOf(repo.init());
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect((err as Error).message).toMatch(/^mongodb:/);
+    expect(existsSync(sqlitePath)).toBe(false);
+    await repo.close();
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * What can be checked of the MongoDB adapter with no MongoDB server on the machine (and none
+ * faked): an unreachable server surfaces as StoreUnavailableError (intake spools), the models
+ * declare the unique indexes the contract relies on, and driver errors map to the port's errors.
+ * The full contract runs in mongo-repository.test.ts when MONGODB_URI is set.
+ */
+import { createServer } from 'node:net';
+import mongoose from 'mongoose';
+import { createLogger } from '../../src/shared/logger';
+import { toStoreError } from '../../src/store/mongo/mongo-errors';
+import { createModels, fromDoc, SCHEMAS, toDoc } from '../../src/store/mongo/mongo-models';
+import { createMongoRepository } from '../../src/store/mongo/mongo-repository';
+import { StoreUnavailableError, UniqueViolationError } from '../../src/store/repository';
+import { anInbound, rejectionOf } from './contract/store-fixtures';
+
+const logger = createLogger({ level: 'silent' });
+
+/** A loopback port nobody listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('MongoDB adapter without a server', () => {
+  it('an unreachable server makes init fail with StoreUnavailableError', async () => {
+    const uri = `mongodb://127.0.0.1:${await closedPort()}/aguavoz`;
+    const repo = createMongoRepository({ uri, logger, serverSelectionTimeoutMS: 300 });
+    const err = await rejectionOf(repo.init());
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    await repo.close();
+  });
+
+  it('a store that is not connected answers StoreUnavailableError, so intake spools', async () => {
+    const repo = createMongoRepository({ uri: 'mongodb://127.0.0.1:27017/aguavoz', logger });
+    expect(await rejectionOf(repo.insertInboundMessage(anInbound()))).toBeInstanceOf(StoreUnavailableError);
+    expect(await rejectionOf(repo.ping())).toBeInstanceOf(StoreUnavailableError);
+    expect(await rejectionOf(repo.commit({}))).toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('MongoDB models', () => {
+  const uniqueIndexes = (schema: mongoose.Schema): Array<[string, Record<string, unknown>]> =>
+    schema
+      .indexes()
+      .filter(([, options]) => options.unique === true)
+      .map(([fields, options]) => [Object.keys(fields).join(','), options as Record<string, unknown>]);
+
+  it('declare the unique rules of the contract: sid, reference, slug, phone, username, token hash', () => {
+    expect(uniqueIndexes(SCHEMAS.InboundMessage).map(([f]) => f)).toEqual(['providerSid']);
+    expect(uniqueIndexes(SCHEMAS.Ticket).map(([f]) => f)).toEqual(['reference']);
+    expect(uniqueIndexes(SCHEMAS.Locality).map(([f]) => f)).toEqual(['slug']);
+    expect(uniqueIndexes(SCHEMAS.Resident).map(([f]) => f)).toEqual(['phone']);
+    expect(uniqueIndexes(SCHEMAS.ApiToken).map(([f]) => f)).toEqual(['tokenHash']);
+    expect(uniqueIndexes(SCHEMAS.User)).toEqual([
+      ['username', expect.objectContaining({ unique: true })],
+      ['phone', expect.objectContaining({ partialFilterExpression: { phone: { $type: 'string' } } })],
+    ]);
+  });
+
+  it('compile on their own connection, never on the global one', async () => {
+    const connection = mongoose.createConnection();
+    const models = createModels(connection);
+    expect(models.Ticket.db).toBe(connection);
+    expect(mongoose.modelNames()).not.toContain('Ticket');
+    await connection.close();
+  });
+
+  it('map documents back to plain domain objects: _id becomes id, ordering fields disappear', () => {
+    const doc = toDoc({ id: 't-1', reference: '1234567', details: {} }, { dueSort: '9999', ord: 'x' });
+    expect(doc).toEqual({ _id: 't-1', reference: '1234567', details: {}, dueSort: '9999', ord: 'x' });
+    expect(fromDoc({ ...doc, __v: 0 })).toStrictEqual({ id: 't-1', reference: '1234567', details: {} });
+  });
+});
+
+describe('MongoDB error mapping', () => {
+  const { MongoServerError, MongoNetworkError, MongoServerSelectionError } = mongoose.mongo;
+
+  it('a duplicate key names the field, from keyPattern or from the server message', () => {
+    const withPattern = new MongoServerError({ code: 11000, errmsg: 'E11000', keyPattern: { reference: 1 } });
+    expect(toStoreError(withPattern)).toEqual(new UniqueViolationError('reference'));
+    const fromMessage = new MongoServerError({
+      code: 11000,
+      errmsg: 'E11000 duplicate key error collection: aguavoz.users index: username_1 dup key: { username: "ana" }',
+    });
+    expect(toStoreError(fromMessage)).toMatchObject({ field: 'username' });
+    const onId = new MongoServerError({ code: 11000, errmsg: 'E11000', keyPattern: { _id: 1 } });
+    expect(toStoreError(onId)).toMatchObject({ field: 'id' });
+  });
+
+  it('network, server selection and shutdown errors mean the store is unavailable', () => {
+    expect(toStoreError(new MongoNetworkError('connection reset'))).toBeInstanceOf(StoreUnavailableError);
+    const selection = new MongoServerSelectionError('timed out', {} as never);
+    expect(toStoreError(selection)).toBeInstanceOf(StoreUnavailableError);
+    expect(toStoreError(new MongoServerError({ code: 91, errmsg: 'shutdown in progress' }))).toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('other errors pass through unchanged (programmer errors must crash loudly)', () => {
+    const other = new MongoServerError({ code: 2, errmsg: 'BadValue' });
+    expect(toStoreError(other)).toBe(other);
+    const plain = new Error('bug');
+    expect(toStoreError(plain)).toBe(plain);
+  });
+});
