@@ -55,6 +55,7 @@ export interface Endpoint {
   spec: EndpointSpec<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined, z.ZodType>;
 }
 
+/** Declares an endpoint with its handler typed from its schemas. */
 export function defineEndpoint<
   P extends AnyObject | undefined = undefined,
   Q extends AnyObject | undefined = undefined,
@@ -69,6 +70,7 @@ export function toOpenApiPath(expressPath: string): string {
   return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
+/** Adds the route: role check, request validation (all parts, issues collected), handler, response validation. */
 export function mountEndpoint(router: Router, endpoint: Endpoint): void {
   const { spec } = endpoint;
   router[spec.method](spec.path, async (req, res, next) => {
@@ -112,6 +114,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   500: 'Unexpected failure (`internal`); quote the `x-request-id` header.',
 };
 
+/** Adds the path to the OpenAPI registry, with ErrorBody answers for its error statuses, 401 and 500. */
 export function registerEndpoint(registry: OpenAPIRegistry, endpoint: Endpoint): void {
   const { spec } = endpoint;
   const errorResponse = (status: number) => ({

@@ -52,6 +52,7 @@ export interface RequestIssue {
   message: string;
 }
 
+/** Zod issues of one part of the request, for the `details` of a 400. */
 export function requestIssues(location: RequestIssue['in'], error: z.ZodError): RequestIssue[] {
   return error.issues.map((issue) => ({
     in: location,

@@ -43,6 +43,7 @@ export function apiEndpoints(deps: ApiRouterDeps): Endpoint[] {
   ];
 }
 
+/** Mount at {@link API_BASE_PATH}; see the module comment for what it serves. */
 export function createApiRouter(deps: ApiRouterDeps): Router {
   const endpoints = apiEndpoints(deps);
   let document: OpenApiDocument | null = null;

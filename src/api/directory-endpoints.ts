@@ -25,6 +25,7 @@ export interface DirectoryEndpointDeps {
   userService: UserService;
 }
 
+/** `GET /localities`, `GET /users` (supervisor, admin), `POST /users` (admin). */
 export function directoryEndpoints(deps: DirectoryEndpointDeps): Endpoint[] {
   return [
     defineEndpoint({

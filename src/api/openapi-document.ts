@@ -9,6 +9,7 @@ export const API_VERSION = '1.0.0';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
+/** Built once per router, on first request: the endpoints do not change at run time. */
 export function buildOpenApiDocument(options: { endpoints: Endpoint[]; serverUrl: string }): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -39,6 +39,7 @@ const GROUP_KEYS: Record<ResponseTimeGroup, ResponseTimeGroupKey> = {
   locality: 'localityId',
 };
 
+/** @example GET /metrics/response-times?from=2025-07-01T00:00:00Z&to=2025-08-01T00:00:00Z&group_by=gender */
 export function responseTimeEndpoints(deps: ResponseTimeEndpointDeps): Endpoint[] {
   return [
     defineEndpoint({

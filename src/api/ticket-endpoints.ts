@@ -35,6 +35,7 @@ export interface TicketEndpointDeps {
 
 const TAGS = ['tickets'];
 
+/** List, read, transition, reply to and annotate tickets. */
 export function ticketEndpoints(deps: TicketEndpointDeps): Endpoint[] {
   const { ticketService } = deps;
 

@@ -11,6 +11,7 @@ export type TicketJson = z.input<typeof ticketSchema>;
 export type TicketDetailJson = z.input<typeof ticketDetailSchema>;
 type ApiTicketAction = (typeof API_TICKET_ACTIONS)[number];
 
+/** The list and action answers: the ticket alone. */
 export function toTicketJson(ticket: Ticket): TicketJson {
   return {
     id: ticket.id,
@@ -45,6 +46,7 @@ export function toTicketJson(ticket: Ticket): TicketJson {
   };
 }
 
+/** `GET /tickets/:id`: the ticket plus what an operator needs to act (masked phone, allowed actions). */
 export function toTicketDetailJson(view: TicketView): TicketDetailJson {
   return {
     ...toTicketJson(view.ticket),
@@ -59,6 +61,7 @@ export function toTicketDetailJson(view: TicketView): TicketDetailJson {
   };
 }
 
+/** `GET /tickets/:id/timeline`: internal notes included, since only operators read it. */
 export function toTimelineJson(timeline: TimelineEntry[], transcript: TranscriptLine[]): z.input<typeof timelineSchema> {
   return {
     items: timeline.map((entry) => ({

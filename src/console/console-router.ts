@@ -17,8 +17,8 @@ import type { Repository } from '../store/repository';
 import type { TicketService } from '../tickets/ticket-service-types';
 import { isConsoleAction, parseActionForm } from './action-form';
 import { classifyError, refusalMessage } from './console-errors';
-import { createConsoleRenderer, createConsoleText } from './console-views';
-import { clearFlash, readFlash, setFlash } from './flash-cookie';
+import { createConsoleRenderer, createConsoleText, type ConsoleText } from './console-views';
+import { clearFlash, readFlash, setFlash, type Flash } from './flash-cookie';
 import { buildQueuePage } from './queue-page';
 import { parseQueueQuery } from './queue-filter';
 import { EMPTY_FORM_VALUES, buildTicketPage, type ActionFormValues } from './ticket-page';
@@ -100,10 +100,10 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   });
 
   router.get('/tickets/:id', deps.auth.requireUser, async (req: Request, res: Response) => {
-    const flashAction = readFlash(req);
-    if (flashAction) clearFlash(res);
+    const flash = readFlash(req);
+    if (flash) clearFlash(res);
     try {
-      await renderTicket(req, res, { flash: flashAction ? text.t(`console.flash.${flashAction}`) : null });
+      await renderTicket(req, res, { flash: flash ? flashText(flash, text) : null });
     } catch (error) {
       sendError(req, res, error);
     }
@@ -130,9 +130,10 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
           await renderTicket(req, res, { status: 422, error: text.t(parsed.messageKey), form });
           return;
         }
-        await deps.ticketService.perform(user, ticketId, parsed.action);
+        const updated = await deps.ticketService.perform(user, ticketId, parsed.action);
+        const [latest] = (await deps.repo.listTimeline(updated.id)).slice(-1);
         deps.logger.info({ userId: user.id, ticketId, action: type }, 'console action');
-        setFlash(res, type);
+        setFlash(res, { action: type, unsent: latest?.data.residentNotified === false });
         res.redirect(303, `/tickets/${encodeURIComponent(ticketId)}`);
       } catch (error) {
         const { kind, httpStatus } = classifyError(error);
@@ -155,6 +156,12 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   });
 
   return router;
+}
+
+function flashText(flash: Flash, text: ConsoleText): string {
+  if (!flash.unsent) return text.t(`console.flash.${flash.action}`);
+  if (flash.action === 'reply') return text.t('console.flash.reply_unsent');
+  return `${text.t(`console.flash.${flash.action}`)} ${text.t('console.flash.not_notified')}`;
 }
 
 function formValues(type: string, body: Record<string, unknown>): ActionFormValues {

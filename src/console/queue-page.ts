@@ -124,7 +124,7 @@ function queueRow(ticket: Ticket, ctx: { now: Date; text: ConsoleText; userNames
     reference: ticket.reference,
     category: text.t(`console.category.${ticket.category}`),
     sector: ticket.sector ?? '—',
-    age: text.duration(ticketAge(ticket, now)),
+    age: text.t('console.queue.age_value', { duration: text.duration(ticketAge(ticket, now)) }),
     deadline: deadline
       ? {
           overdue: deadline.overdue,

@@ -75,7 +75,7 @@ export async function buildTicketPage(
         : null,
       assignee: ticket.assigneeId ? (names.get(ticket.assigneeId) ?? ticket.assigneeId) : text.t('console.queue.unassigned'),
       created: text.time(ticket.createdAt, zone),
-      age: text.duration(ticketAge(ticket, now)),
+      age: text.t('console.queue.age_value', { duration: text.duration(ticketAge(ticket, now)) }),
       needsOperator: ticket.needsOperator,
       reopened: ticket.reopenCount > 0 ? text.t('console.ticket.reopened', { count: ticket.reopenCount }) : null,
       resolutionNote: ticket.resolutionNote,

@@ -7,7 +7,7 @@
  * Failure rules: if Redis or the store fails before the commit, the call throws and the message
  * stays unprocessed (the job retries; the sweeper re-enqueues) — a message is never marked
  * processed without its effects. If the engine or a text fails (a bug), the resident is told to
- * try again later, the conversation resets, and the message is marked processed.
+ * try again later, the message becomes a ticket for an operator, and the conversation resets.
  */
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../domain/message';
@@ -109,12 +109,29 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     return { effects, session: turn.session, actsOnIt };
   }
 
-  /** The engine or a text broke: apologise, reset the conversation, and move on. */
+  /**
+   * The engine or a text broke (a bug, not an outage): the resident is told we will answer, and
+   * the message becomes a ticket for an operator so the promise holds; the conversation resets.
+   */
   async function failSafely(message: InboundMessage, resident: Resident, locality: Locality, appliedAt: Date, error: TurnComputationError) {
-    deps.logger.error({ messageId: message.id, residentId: resident.id, stage: error.stage, err: error.message }, 'conversation turn failed; resident asked to try later');
-    const events: EngineEvent[] = resident.optedOut ? [] : [{ type: 'reply_queued', key: 'system.try_again_later', params: {} }];
+    deps.logger.error({ messageId: message.id, residentId: resident.id, stage: error.stage, err: error.message }, 'conversation turn failed; handed to an operator');
+    const events: EngineEvent[] = resident.optedOut
+      ? []
+      : [
+          {
+            type: 'ticket_opened',
+            reference: makeReference(),
+            category: 'other',
+            priority: 'normal',
+            details: { description: message.body },
+            sector: null,
+            location: message.location,
+            needsOperator: true,
+          },
+          { type: 'reply_queued', key: 'system.try_again_later', params: {} },
+        ];
     const effects = await buildTurnEffects(
-      { repo: deps.repo, translator: deps.translator, logger: deps.logger, newId: makeId },
+      { repo: deps.repo, translator: deps.translator, computeDeadlines: deps.computeDeadlines, logger: deps.logger, newId: makeId },
       { message, resident, locality, events, turnAt: appliedAt.toISOString(), appliedAt, conversationStartedAt: null },
     );
     await deps.repo.commit(effects.unit);
@@ -124,7 +141,7 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
 
   async function processOne(message: InboundMessage, handle: LockHandle): Promise<ProcessedTurn> {
     await handle.extend();
-    const appliedAt = clock();
+    let appliedAt = clock();
     const result: ProcessedTurn = { messageId: message.id, outcome: 'processed', ticketIds: [], outboxIds: [] };
     const locality = await deps.repo.findLocalityForNumber(message.toPhone);
     if (!locality) {
@@ -133,6 +150,7 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       return { ...result, outcome: 'no_locality' };
     }
     const resident = await ensureResident(message, locality, appliedAt);
+    appliedAt = afterPreviousTurn(appliedAt, resident);
     const stored = await deps.sessions.get(resident.id);
 
     let applied: { effects: TurnEffects; session: Session | null; actsOnIt: boolean } | null = null;
@@ -144,7 +162,8 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
         if (!(error instanceof TurnComputationError)) throw error;
         const effects = await failSafely(message, resident, locality, appliedAt, error);
         await deps.dispatcher.enqueue(effects.outboxIds);
-        return { ...result, outcome: 'failed_safely', outboxIds: effects.outboxIds };
+        await notifyTicketsOpened(effects.ticketsOpened);
+        return { ...result, outcome: 'failed_safely', ticketIds: effects.ticketsOpened.map((t) => t.id), outboxIds: effects.outboxIds };
       }
       try {
         await deps.repo.commit(turn.effects.unit);
@@ -160,17 +179,22 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     if (applied.actsOnIt) await saveSession(resident.id, applied.session, appliedAt, message.id);
     await deps.dispatcher.enqueue(applied.effects.outboxIds);
     const tickets = applied.effects.ticketsOpened;
-    if (tickets.length > 0 && deps.onTicketsOpened) {
-      await Promise.resolve(deps.onTicketsOpened(tickets)).catch((error: unknown) => {
-        deps.logger.error({ ticketIds: tickets.map((t) => t.id), err: String(error) }, 'onTicketsOpened hook failed');
-      });
-    }
+    await notifyTicketsOpened(tickets);
     return {
       ...result,
       outcome: applied.actsOnIt ? 'processed' : 'ignored_opted_out',
       ticketIds: tickets.map((t) => t.id),
       outboxIds: applied.effects.outboxIds,
     };
+  }
+
+  async function notifyTicketsOpened(tickets: Ticket[]): Promise<void> {
+    if (tickets.length === 0 || !deps.onTicketsOpened) return;
+    try {
+      await deps.onTicketsOpened(tickets);
+    } catch (error) {
+      deps.logger.error({ ticketIds: tickets.map((t) => t.id), err: String(error) }, 'onTicketsOpened hook failed');
+    }
   }
 
   /** After the commit the turn is done; a lost session only means the next message starts afresh. */
@@ -199,6 +223,17 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       });
     },
   };
+}
+
+/**
+ * Turns of one resident a millisecond apart must not interleave their replies' timestamps:
+ * start just after the previous turn's last reply (kept as the resident's updatedAt), unless
+ * that instant is implausibly far ahead (another host's clock).
+ */
+function afterPreviousTurn(now: Date, resident: Resident): Date {
+  const previous = Date.parse(resident.updatedAt);
+  if (Number.isNaN(previous) || previous < now.getTime() || previous - now.getTime() > 1000) return now;
+  return new Date(previous + 1);
 }
 
 /** Lock per sender without putting the phone number in a Redis key. */

@@ -40,7 +40,7 @@ export interface TurnInput {
   events: EngineEvent[];
   /** The turn's instant as the engine saw it (ISO). */
   turnAt: string;
-  /** When the worker applied it: processedAt and the outbox rows' createdAt. */
+  /** When the worker applied it: processedAt; the outbox rows get this instant plus 1 ms each. */
   appliedAt: Date;
   /** When the conversation this turn belongs to started, if it was already running. */
   conversationStartedAt: string | null;
@@ -71,7 +71,7 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
     outbox.push(
       newOutboxMessage({
         id: deps.newId(),
-        // Strictly increasing within a turn, so any view sorted by time shows the replies in order.
+        // Strictly increasing per row: a transcript sorted by time shows the replies in order.
         now: new Date(input.appliedAt.getTime() + outbox.length).toISOString(),
         channel: message.channel,
         toPhone: resident.phone,
@@ -164,6 +164,8 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
     ticketUpdates.push(...(await genderForThisConversation(deps, input, tickets, patch.gender)));
   }
 
+  // The resident's updatedAt marks the last reply's instant; the next turn starts after it.
+  patch.updatedAt = new Date(input.appliedAt.getTime() + Math.max(outbox.length - 1, 0)).toISOString();
   const unit: UnitOfWork = {
     inboundProcessed: { id: message.id, at: appliedIso, residentId: resident.id, localityId: locality.id },
     residentUpdates: [{ id: resident.id, patch }],

@@ -202,8 +202,14 @@ function parseByType(ask: Ask, reply: Reply, p: ParseContext): ParsedAnswer {
   }
 }
 
-/** The step's own reading first; a skip word only counts when that fails and the step is skippable. */
+/**
+ * The step's own reading first, then skip words (when the step is skippable). Free text and
+ * places would accept "saltar" as an answer, so there skip words are checked first.
+ */
 export function parseAnswer(ask: Ask, reply: Reply, p: ParseContext): ParsedAnswer {
+  if (ask.skippable && (ask.expect === 'text' || ask.expect === 'place') && !reply.location && isSkip(reply, p.vocabulary)) {
+    return { kind: 'skip' };
+  }
   const parsed = parseByType(ask, reply, p);
   if (parsed.kind === 'invalid' && ask.skippable && isSkip(reply, p.vocabulary)) return { kind: 'skip' };
   return parsed;

@@ -121,8 +121,8 @@ function referencedKeys(flows: ReadonlyMap<string, Flow>): Map<string, string> {
       for (const action of step.do) if ('send' in action) keys.set(action.send, where);
     }
   }
-  for (const key of Object.values(ENGINE_KEYS)) keys.set(key, 'engine');
-  for (const key of HOST_KEYS) keys.set(key, 'host');
+  for (const key of Object.values(ENGINE_KEYS)) if (!keys.has(key)) keys.set(key, 'engine');
+  for (const key of HOST_KEYS) if (!keys.has(key)) keys.set(key, 'host');
   return keys;
 }
 

@@ -94,7 +94,8 @@ export function collectFlows(options: LoadFlowsOptions): CollectedFlows {
   }
   const vocabulary = readVocabulary(options.vocabularyDir ?? join(options.flowsDir, 'vocabulary'), problems);
   const warnings: string[] = [];
-  if (vocabulary) {
+  // Graph checks on a half-read set of files would only echo the schema errors.
+  if (vocabulary && problems.length === 0) {
     const graph = checkGraph(flows, vocabulary, options.translator);
     problems.push(...graph.problems);
     warnings.push(...graph.warnings);

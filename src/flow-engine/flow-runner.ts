@@ -188,6 +188,7 @@ function fail(turn: Turn, reply: Reply, ask: Ask): void {
     send(turn, ask.reprompt ?? ask.prompt);
     return;
   }
+  s.vars[ask.save] = null;
   const flow = flowOf(turn, s.flowId);
   if (flow.giveUp === 'handoff') return handoff(turn);
   s.retries = 0;

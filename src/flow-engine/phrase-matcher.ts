@@ -21,6 +21,8 @@ export interface PreparedPhrase {
 export type Shorthand = ReadonlyMap<string, readonly string[]>;
 
 const FUZZY_MIN_LENGTH = 5;
+/** Shorter stems join unrelated words ("sale"/"salada" → "sal"). */
+const STEM_MIN_LENGTH = 4;
 const FUZZY_MIN_SIMILARITY = 0.92;
 const MAX_GAP = 1;
 
@@ -45,8 +47,10 @@ export function tokensMatch(a: PreparedToken, b: PreparedToken): boolean {
   if (a.text === b.text) return true;
   if (/\d/.test(a.text) || /\d/.test(b.text)) return false;
   if (a.text.length >= 4 && b.text.length >= 4) {
-    if (a.stem === b.stem || a.phonetic === b.phonetic) return true;
+    if (a.stem === b.stem && a.stem.length >= STEM_MIN_LENGTH) return true;
+    if (a.phonetic === b.phonetic) return true;
   }
+  if (a.text.length >= 3 && (a.text === `${b.text}s` || b.text === `${a.text}s`)) return true;
   return (
     a.text.length >= FUZZY_MIN_LENGTH &&
     b.text.length >= FUZZY_MIN_LENGTH &&

@@ -45,3 +45,17 @@ export function collectSelectOptions(message: string): Record<string, string[]> 
   visit(new IntlMessageFormat(message, 'es').getAst() as unknown as AstNode[]);
   return out;
 }
+
+/** The plural selectors a message uses, e.g. `['=0', '=1', 'other']`; Quechua may use only these. */
+export function collectPluralSelectors(message: string): string[] {
+  const out = new Set<string>();
+  const visit = (nodes: AstNode[]): void => {
+    for (const node of nodes) {
+      if (node.type === 6 && node.options) Object.keys(node.options).forEach((k) => out.add(k));
+      if (node.options) for (const option of Object.values(node.options)) visit(option.value);
+      if (node.children) visit(node.children);
+    }
+  };
+  visit(new IntlMessageFormat(message, 'es').getAst() as unknown as AstNode[]);
+  return [...out].sort();
+}

@@ -12,7 +12,14 @@
 import { Router, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Ticket } from '../domain/ticket';
-import { QUEUE_DEPTH_STATES, readQueueDepths, toQueueList, type QueueLike, type QueueSource } from './queue-depth-collector';
+import {
+  QUEUE_DEPTH_STATES,
+  readQueueDepths,
+  toQueueList,
+  type QueueDepthReading,
+  type QueueLike,
+  type QueueSource,
+} from './queue-depth-collector';
 import { httpRouteLabel } from './http-route-label';
 
 /** From five minutes to a month: SLA targets run from 2 hours (outage) to 15 business days (billing). */
@@ -151,26 +158,37 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     buckets: TICKET_TIME_BUCKETS_SECONDS,
     registers,
   });
-  const queueScrapeErrors = new Counter({
-    name: 'queue_scrape_errors_total',
-    help: 'Scrapes that could not read a queue (Redis down or slow), by queue.',
-    labelNames: ['queue'] as const,
-    registers,
-  });
+  /**
+   * One read of the queues per scrape, shared by the two metrics that report it: prom-client
+   * collects every metric of a scrape concurrently, so each awaits the same reading.
+   */
+  let reading: Promise<QueueDepthReading[]> | null = null;
+  const readQueues = (): Promise<QueueDepthReading[]> => {
+    reading ??= readQueueDepths(observed, { timeoutMs: scrapeTimeoutMs }).finally(() => {
+      reading = null;
+    });
+    return reading;
+  };
   const queueJobs = new Gauge({
     name: 'queue_jobs',
     help: 'Jobs in each BullMQ queue by state (waiting, active, delayed, failed), read at scrape time.',
     labelNames: ['queue', 'state'] as const,
     registers,
     async collect() {
+      const readings = await readQueues();
       this.reset();
-      for (const reading of await readQueueDepths(observed, { timeoutMs: scrapeTimeoutMs })) {
-        if (!reading.counts) {
-          queueScrapeErrors.inc({ queue: reading.queue });
-          continue;
-        }
-        for (const state of QUEUE_DEPTH_STATES) this.set({ queue: reading.queue, state }, reading.counts[state]);
+      for (const { queue, counts } of readings) {
+        if (counts) for (const state of QUEUE_DEPTH_STATES) this.set({ queue, state }, counts[state]);
       }
+    },
+  });
+  const queueScrapeErrors = new Counter({
+    name: 'queue_scrape_errors_total',
+    help: 'Scrapes that could not read a queue in time (Redis down or slow), by queue.',
+    labelNames: ['queue'] as const,
+    registers,
+    async collect() {
+      for (const { queue, counts } of await readQueues()) if (!counts) this.inc({ queue });
     },
   });
 

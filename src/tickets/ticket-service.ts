@@ -20,7 +20,7 @@ import type { TicketAction } from './ticket-actions';
 import { TicketActionError } from './ticket-errors';
 import { applyTicketAction } from './ticket-lifecycle';
 import type { TicketActionInput, TicketActionType, TicketService, TicketView } from './ticket-service-types';
-import { allowedActions } from './ticket-transitions';
+import { allowedActions, OPERATOR_ACTIONS } from './ticket-transitions';
 import { buildTranscript } from './ticket-transcript';
 import { chooseSenderNumber, composeResidentNotice } from './resident-notice';
 
@@ -61,6 +61,10 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
 
   /** The service's input becomes the lifecycle's action; canned replies become text here. */
   async function toLifecycleAction(ticket: Ticket, action: TicketActionInput, language: Ticket['reporterLanguage']): Promise<TicketAction> {
+    // Resident feedback comes only from the resident's own answers, never from an operator.
+    if (!OPERATOR_ACTIONS.includes(action.type)) {
+      throw new TicketActionError({ action: String(action.type), message: `"${String(action.type)}" is not an operator action` });
+    }
     switch (action.type) {
       case 'reply': {
         if (action.text?.trim()) return { type: 'reply', text: action.text };

@@ -169,9 +169,22 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
     return user;
   }
 
+  /** Clear answers for the common case; the store's unique indexes still settle races. */
+  async function assertFree(fields: { username?: string; phone?: string | null }, exceptId?: string): Promise<void> {
+    if (fields.username !== undefined) {
+      const holder = await repo.findUserByUsername(fields.username);
+      if (holder && holder.id !== exceptId) throw new UserConflictError('username_taken');
+    }
+    if (fields.phone) {
+      const holder = await repo.findUserByPhone(fields.phone);
+      if (holder && holder.id !== exceptId) throw new UserConflictError('phone_taken');
+    }
+  }
+
   async function addUser(input: AddUserInput): Promise<{ user: UserSummary; password: string }> {
     const parsed = parseOrThrow(addUserSchema, input);
     const localityIds = await resolveLocalityIds(parsed.localityIds);
+    await assertFree({ username: parsed.username, phone: parsed.phone });
     const password = parsed.password ?? generatePassword();
     const at = deps.now();
     const user: User = {
@@ -211,6 +224,7 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
       if (role !== 'admin' && localityIds.length === 0) {
         throw new UserInputError(['localityIds: operators and supervisors need at least one locality']);
       }
+      await assertFree({ phone: parsed.phone }, user.id);
       const changes: Partial<Omit<User, 'id' | 'createdAt'>> = { role, localityIds, updatedAt: deps.now() };
       if (parsed.name !== undefined) changes.name = parsed.name;
       if (parsed.phone !== undefined) changes.phone = parsed.phone;

@@ -61,7 +61,8 @@ describe('console ticket page and actions', () => {
     expect(res.status).toBe(303);
     const [sent] = await outboxOf(ticket);
     const english = h.translator.render(cannedKey!, 'en', { reference: ticket.reference, locality: h.locality.name });
-    expect(sent?.body).toBe(adaptForChannel(english, 'sms'));
+    const wrapped = h.translator.render('notify.operator_reply', 'en', { reference: ticket.reference, text: english });
+    expect(sent?.body).toBe(adaptForChannel(wrapped, 'sms'));
     expect(sent?.kind).toBe('operator_reply');
   });
 
@@ -72,6 +73,17 @@ describe('console ticket page and actions', () => {
     const page = await agent.get(`/tickets/${ticket.id}`);
     expect(page.text).toContain('Respuesta enviada al vecino.');
     expect(page.text).toMatch(/<div class="msg out">.*La cuadrilla llega a las 3 pm\./s);
+  });
+
+  it('says plainly when a reply could not reach a resident who opted out', async () => {
+    const ticket = await seedTicket(h.repo, { locality: h.locality, resident: { optedOut: true } });
+    const { agent, html, csrf } = await openTicket(ticket);
+    expect(html).toContain('El vecino se dio de baja (STOP)');
+    await agent.post(`/tickets/${ticket.id}/actions/reply`).type('form').send({ _csrf: csrf, text: 'Vamos hoy.' });
+    const page = await agent.get(`/tickets/${ticket.id}`);
+    expect(page.text).toContain('La respuesta quedó en el historial, pero NO se envió');
+    expect(page.text).not.toContain('Respuesta enviada al vecino.');
+    expect(await outboxOf(ticket)).toEqual([]);
   });
 
   it('refuses to resolve without a resolution note, keeps the page and changes nothing', async () => {

@@ -66,7 +66,7 @@ describe('console queue', () => {
     expect(row(t.overdue!)).toContain('VENCIDO');
     expect(row(t.overdue!)).toContain('vencido hace 3 h 0 min');
     expect(row(t.old!)).toContain('sin plazo');
-    expect(row(t.old!)).toContain('4 d 0 h');
+    expect(row(t.old!)).toContain('hace 4 d 0 h');
   });
 
   it('counts tickets per status', async () => {

@@ -1,4 +1,6 @@
 import { Queue, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import request from 'supertest';
 import { createMetrics } from '../../src/observability/metrics';
 import { createApiHarness, type ApiHarness } from '../support/api-app';
@@ -51,23 +53,19 @@ describe('GET /metrics', () => {
     await h.queues.send.add('send', { outboxId: 'a' });
     await h.queues.send.add('send', { outboxId: 'b' });
     await h.queues.sla.add('deadline', { ticketId: 't' }, { delay: 3_600_000 });
-    const failed = new Promise<void>((resolve) => {
-      const worker = new Worker(
-        h.queues.alerts.name,
-        async () => {
-          throw new Error('cannot send alert');
-        },
-        { connection: createTestRedis({ forBullmq: true }), prefix: h.queues.alerts.opts.prefix },
-      );
-      worker.on('failed', () => {
-        void worker.close().then(async () => {
-          await (worker as unknown as { connection: { client: Promise<{ disconnect(): void }> } }).connection.client.then((c) => c.disconnect());
-          resolve();
-        });
-      });
-    });
+    const workerConnection = createTestRedis({ forBullmq: true });
+    const worker = new Worker(
+      h.queues.alerts.name,
+      async () => {
+        throw new Error('cannot send alert');
+      },
+      { connection: workerConnection, prefix: h.queues.alerts.opts.prefix },
+    );
+    const failed = new Promise<void>((resolve) => worker.once('failed', () => resolve()));
     await h.queues.alerts.add('digest', { localityId });
     await failed;
+    await worker.close();
+    workerConnection.disconnect();
 
     const text = await scrape();
     expect(text).toContain('# TYPE queue_jobs gauge');
@@ -108,20 +106,36 @@ describe('GET /metrics', () => {
 });
 
 describe('metrics scrape resilience and protection', () => {
-  it('answers quickly and counts a scrape error when a queue cannot be read', async () => {
-    const metrics = createMetrics({ defaultMetrics: false, queueScrapeTimeoutMs: 200 });
-    const unreachable = new Queue('send', {
-      connection: { host: '127.0.0.1', port: 1, maxRetriesPerRequest: null, retryStrategy: () => 1000 },
-      prefix: 'unreachable',
+  it('answers within the timeout and counts a scrape error when Redis does not reply', async () => {
+    // A local server that accepts the connection and never answers: Redis hung, not down.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
     });
-    unreachable.on('error', () => {});
-    metrics.observeQueues([unreachable]);
-    const started = Date.now();
-    const text = await metrics.registry.metrics();
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(sample(text, 'queue_scrape_errors_total{queue="send"}')).toBe(1);
-    expect(text).not.toContain('queue_jobs{queue="send"');
-    await (await unreachable.client).disconnect();
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const connection = new Redis({
+      host: '127.0.0.1',
+      port: (silent.address() as AddressInfo).port,
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+    });
+    connection.on('error', () => {});
+    const metrics = createMetrics({ defaultMetrics: false, queueScrapeTimeoutMs: 200 });
+    const hung = new Queue('send', { connection, prefix: 'hung' });
+    hung.on('error', () => {});
+    metrics.observeQueues([hung]);
+    try {
+      const started = Date.now();
+      const text = await metrics.registry.metrics();
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(sample(text, 'queue_scrape_errors_total{queue="send"}')).toBe(1);
+      expect(text).not.toContain('queue_jobs{queue="send"');
+    } finally {
+      connection.disconnect();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('requires the bearer token when the router is given one', async () => {

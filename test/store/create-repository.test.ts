@@ -4,6 +4,7 @@ import { createRepository } from '../../src/store/create-repository';
 import { StoreUnavailableError } from '../../src/store/repository';
 import { tempSqlitePath } from '../support/sqlite';
 import { aLocality, rejectionOf } from './contract/store-fixtures';
+import { closedPort } from './support/closed-port';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -24,7 +25,7 @@ describe('createRepository', () => {
     const sqlitePath = `${file.path}.unused`;
     const repo = createRepository({
       sqlitePath,
-      mongodbUri: 'mongodb://127.0.0.1:9/aguavoz',
+      mongodbUri: `mongodb://127.0.0.1:${await closedPort()}/aguavoz`,
       logger,
       serverSelectionTimeoutMS: 300,
     });

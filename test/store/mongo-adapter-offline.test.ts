@@ -4,25 +4,18 @@
  * declare the unique indexes the contract relies on, and driver errors map to the port's errors.
  * The full contract runs in mongo-repository.test.ts when MONGODB_URI is set.
  */
-import { createServer } from 'node:net';
 import mongoose from 'mongoose';
 import { createLogger } from '../../src/shared/logger';
 import { toStoreError } from '../../src/store/mongo/mongo-errors';
 import { createModels, fromDoc, SCHEMAS, toDoc } from '../../src/store/mongo/mongo-models';
 import { createMongoRepository } from '../../src/store/mongo/mongo-repository';
+import { listTicketsQuery } from '../../src/store/mongo/mongo-ticket-queries';
+import { encodeTicketCursor, planTicketQuery } from '../../src/store/ticket-page';
 import { StoreUnavailableError, UniqueViolationError } from '../../src/store/repository';
 import { anInbound, rejectionOf } from './contract/store-fixtures';
+import { closedPort } from './support/closed-port';
 
 const logger = createLogger({ level: 'silent' });
-
-/** A loopback port nobody listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('MongoDB adapter without a server', () => {
   it('an unreachable server makes init fail with StoreUnavailableError', async () => {
@@ -102,5 +95,36 @@ describe('MongoDB error mapping', () => {
     expect(toStoreError(other)).toBe(other);
     const plain = new Error('bug');
     expect(toStoreError(plain)).toBe(plain);
+  });
+});
+
+describe('MongoDB ticket queries', () => {
+  it('a "due" page after a cursor continues strictly after (dueSort, createdAt, _id) within the filter', () => {
+    const cursor = encodeTicketCursor('due', ['2025-07-02T00:00:00.000Z', '2025-07-01T10:00:00.000Z', 't-5']);
+    const filter = { sort: 'due' as const, localityIds: ['l-1'], assigneeId: null, cursor, limit: 20 };
+    expect(listTicketsQuery(filter, planTicketQuery(filter))).toEqual({
+      query: {
+        $and: [
+          { localityId: { $in: ['l-1'] }, assigneeId: null },
+          {
+            $or: [
+              { dueSort: { $gt: '2025-07-02T00:00:00.000Z' } },
+              { dueSort: '2025-07-02T00:00:00.000Z', createdAt: { $gt: '2025-07-01T10:00:00.000Z' } },
+              { dueSort: '2025-07-02T00:00:00.000Z', createdAt: '2025-07-01T10:00:00.000Z', _id: { $gt: 't-5' } },
+            ],
+          },
+        ],
+      },
+      sort: { dueSort: 1, createdAt: 1, _id: 1 },
+      limit: 21,
+    });
+  });
+
+  it('a "created" page sorts newest first and continues with $lt', () => {
+    const cursor = encodeTicketCursor('created', ['2025-07-01T10:00:00.000Z', 't-5']);
+    const filter = { sort: 'created' as const, cursor };
+    const { query, sort } = listTicketsQuery(filter, planTicketQuery(filter));
+    expect(sort).toEqual({ createdAt: -1, _id: -1 });
+    expect(JSON.stringify(query)).toContain('"$lt":"t-5"');
   });
 });

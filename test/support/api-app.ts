@@ -59,7 +59,7 @@ export interface ApiHarness {
 export async function createApiHarness(options: { label: string; logger?: Logger; now?: string }): Promise<ApiHarness> {
   const prefix = uniquePrefix(options.label);
   const sqlite = tempSqlitePath(options.label);
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   let nowIso = options.now ?? '2025-07-28T15:00:00.000Z';
   const now = () => nowIso;
 

@@ -28,7 +28,7 @@ import { createTicketService } from '../../src/tickets/ticket-service';
 import { createUserService, type UserService } from '../../src/users/user-service';
 import { createIntakeHarness, testLocality, testLogger, type IntakeHarness } from './inbound-app';
 
-export const LOCALES_DIR = process.env.TMP_CONSOLE_LOCALES ?? join(__dirname, '../../locales');
+export const LOCALES_DIR = join(__dirname, '../../locales');
 export const OPERATOR_PASSWORD = 'agua-segura-2025';
 
 export interface ConsoleHarness {

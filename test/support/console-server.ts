@@ -5,6 +5,7 @@
  * the console with its login. Built from the real modules, as the composition root wires them.
  */
 import type { Worker } from 'bullmq';
+import helmet from 'helmet';
 import { join } from 'node:path';
 import { createConsoleAuth } from '../../src/auth/console-auth';
 import { createInboundWorker } from '../../src/conversation/inbound-worker';
@@ -79,6 +80,8 @@ export async function startConsoleServer(options: {
     now,
     secureCookies: false,
   });
+  // The same security headers as the web process (src/http/app.ts), so the browser enforces its CSP.
+  harness.app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } } }));
   harness.app.use(auth.router);
   harness.app.use(createConsoleRouter({ ticketService, repo: harness.repo, translator, auth, now, logger: testLogger }));
 

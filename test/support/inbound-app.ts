@@ -17,7 +17,9 @@ import { createResidentLock } from '../../src/conversation/resident-lock';
 import { createSessionStore, type SessionStore } from '../../src/conversation/session-store';
 import type { Locality } from '../../src/domain/locality';
 import type { OutboxMessage } from '../../src/domain/message';
-import { createTranslator } from '../../src/i18n/translator';
+import type { Channel, Language } from '../../src/domain/resident';
+import { adaptForChannel } from '../../src/i18n/channel-text';
+import { createTranslator, type Translator } from '../../src/i18n/translator';
 import { createInboundDedupe } from '../../src/messaging/inbound/inbound-dedupe';
 import { createInboundRouter, INBOUND_WEBHOOK_PATH } from '../../src/messaging/inbound/inbound-router';
 import { createIntakeSpool } from '../../src/messaging/inbound/intake-spool';
@@ -91,7 +93,12 @@ export interface IntakeHarness {
 }
 
 /** Webhook + intake only: real HTTP, SQLite, Redis, spool. */
-export async function createIntakeHarness(options: { label: string; authToken?: string | null }): Promise<IntakeHarness> {
+export async function createIntakeHarness(options: {
+  label: string;
+  authToken?: string | null;
+  /** The webhook's clock (receivedAt); default: the system clock. */
+  clock?: () => Date;
+}): Promise<IntakeHarness> {
   const prefix = uniquePrefix(options.label);
   const sqlite = tempSqlitePath(options.label);
   const spoolDir = mkdtempSync(join(tmpdir(), `aguavoz-spool-${options.label}-`));
@@ -113,6 +120,7 @@ export async function createIntakeHarness(options: { label: string; authToken?: 
       logger: testLogger,
       authToken,
       publicBaseUrl: authToken ? TEST_PUBLIC_BASE_URL : undefined,
+      clock: options.clock,
     }),
   );
 
@@ -157,9 +165,12 @@ export function testLocality(overrides: Partial<Locality> = {}): Locality {
 
 export interface ConversationHarness extends IntakeHarness {
   processor: ConversationProcessor;
+  translator: Translator;
+  /** The text a resident receives for a key, as adapted to the channel. */
+  text(key: string, params?: Record<string, string | number>, options?: { channel?: Channel; language?: Language }): string;
   sessions: SessionStore;
-  /** Sends each text through the webhook and processes it; returns the replies per message. */
-  say(from: string, text: string, extra?: Record<string, string>): Promise<string[]>;
+  /** Sends the text through the signed webhook, processes it, and returns the replies it caused. */
+  say(from: string, text: string, options?: { whatsapp?: boolean; form?: Record<string, string> }): Promise<string[]>;
   /** Every message sent to this phone so far, oldest first. */
   repliesTo(phone: string): Promise<OutboxMessage[]>;
   /** Runs the processor for every inbound job waiting in the queue. */
@@ -169,13 +180,14 @@ export interface ConversationHarness extends IntakeHarness {
 /** Intake plus the real engine, flows, locales and conversation processor (no BullMQ worker). */
 export async function createConversationHarness(options: {
   label: string;
+  /** Both the webhook's clock (receivedAt) and the processor's. */
   clock?: () => Date;
   processor?: Partial<ConversationProcessorDeps>;
 }): Promise<ConversationHarness> {
   // Loaded here so webhook-only tests do not load the engine and the flows.
   const { createConversationProcessor } = await import('../../src/conversation/conversation-processor');
   const { loadFlows } = await import('../../src/flow-engine/flow-loader');
-  const intake = await createIntakeHarness({ label: options.label });
+  const intake = await createIntakeHarness({ label: options.label, clock: options.clock });
   const translator = createTranslator({ localesDir: join(__dirname, '../../locales') });
   const flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator });
   const sessions = createSessionStore({ redis: intake.redis, prefix: intake.prefix });
@@ -195,8 +207,8 @@ export async function createConversationHarness(options: {
   async function repliesTo(phone: string): Promise<OutboxMessage[]> {
     const resident = await intake.repo.findResidentByPhone(phone);
     if (!resident) return [];
-    const rows = await intake.repo.listOutboxByResident(resident.id, { limit: 500 });
-    return [...rows].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    // The store lists newest first (time, then insertion order).
+    return [...(await intake.repo.listOutboxByResident(resident.id, { limit: 500 }))].reverse();
   }
 
   async function drainInbound(): Promise<void> {
@@ -210,12 +222,15 @@ export async function createConversationHarness(options: {
   return {
     ...intake,
     processor,
+    translator,
+    text: (key, params = {}, opts = {}) => adaptForChannel(translator.render(key, opts.language ?? 'es', params), opts.channel ?? 'sms'),
     sessions,
     repliesTo,
     drainInbound,
-    async say(from, text, extra = {}) {
+    async say(from, text, sayOptions = {}) {
       const before = new Set((await repliesTo(from)).map((row) => row.id));
-      const form = twilioForm({ From: from, Body: text, ...extra });
+      const channelPrefix = sayOptions.whatsapp ? 'whatsapp:' : '';
+      const form = twilioForm({ From: `${channelPrefix}${from}`, To: `${channelPrefix}${TOWN_NUMBER}`, Body: text, ...sayOptions.form });
       const response = await postWebhook(intake.app, form);
       if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
       await drainInbound();

@@ -88,6 +88,12 @@ async function newTicket(resident: Resident, overrides: Partial<Ticket> = {}): P
   return ticket;
 }
 
+/** Only the lifecycle fields of a ticket in `status`, to lay over a stored ticket. */
+function lifecycleOf(status: Ticket['status']): Partial<Ticket> {
+  const { status: _s, acknowledgedAt, firstResponseAt, resolvedAt, resolutionNote, closedAt } = ticketIn(status);
+  return { status, acknowledgedAt, firstResponseAt, resolvedAt, resolutionNote, closedAt };
+}
+
 async function snapshot(ticket: Ticket) {
   return {
     ticket: await repo.getTicket(ticket.id),
@@ -226,8 +232,16 @@ describe('ticket service: actions', () => {
     expect(await snapshot(ticket)).toEqual(before);
   });
 
+  it('refuses resident feedback sent as an operator action and changes nothing', async () => {
+    const ticket = await newTicket(await newResident(), lifecycleOf('resolved'));
+    const before = await snapshot(ticket);
+    const forged = { type: 'record_feedback', solved: false } as unknown as TicketActionInput;
+    await expect(tickets.perform(operatorOfA, ticket.id, forged)).rejects.toBeInstanceOf(TicketActionError);
+    expect(await snapshot(ticket)).toEqual(before);
+  });
+
   it('refuses to resolve a closed ticket and changes nothing: ticket, timeline and outbox stay the same', async () => {
-    const ticket = await newTicket(await newResident(), ticketIn('closed'));
+    const ticket = await newTicket(await newResident(), lifecycleOf('closed'));
     const before = await snapshot(ticket);
     const hookCalls = changes.length;
     await expect(tickets.perform(operatorOfA, ticket.id, { type: 'resolve', note: 'Otra vez' })).rejects.toBeInstanceOf(TicketTransitionError);
@@ -254,7 +268,7 @@ describe('ticket service: actions', () => {
   });
 
   it('tells the host after a resolution is stored, with the stored ticket', async () => {
-    const ticket = await newTicket(await newResident(), ticketIn('in_progress'));
+    const ticket = await newTicket(await newResident(), lifecycleOf('in_progress'));
     await tickets.perform(operatorOfA, ticket.id, { type: 'resolve', note: 'Se cambió la válvula' });
     const last = changes.at(-1);
     expect(last?.action).toEqual({ type: 'resolve', note: 'Se cambió la válvula' });
@@ -263,29 +277,40 @@ describe('ticket service: actions', () => {
   });
 });
 
+async function inbound(resident: Resident, body: string, options: { at: number; localityId: string; toPhone?: string }) {
+  await repo.insertInboundMessage({
+    id: newId(),
+    providerSid: `SM${newId().replace(/-/g, '')}`,
+    channel: 'sms',
+    fromPhone: resident.phone,
+    toPhone: options.toPhone ?? TOWN_NUMBER,
+    body,
+    media: [],
+    location: null,
+    receivedAt: new Date(options.at).toISOString(),
+    processedAt: null,
+    residentId: resident.id,
+    localityId: options.localityId,
+  });
+}
+
 describe('ticket service: view', () => {
+  it("leaves out what the resident wrote to another town's number", async () => {
+    const resident = await newResident();
+    const ticket = await newTicket(resident);
+    await inbound(resident, 'Fuga en la plaza', { at: clock, localityId: 'loc-a' });
+    await inbound(resident, 'Mensaje para Santa Rosa', { at: clock + 1000, localityId: 'loc-b', toPhone: '+51940000999' });
+    const forA = await tickets.getTicketView(operatorOfA, ticket.id);
+    expect(forA.transcript.map((line) => line.body)).toEqual(['Fuga en la plaza']);
+    const forAdmin = await tickets.getTicketView(admin, ticket.id);
+    expect(forAdmin.transcript).toHaveLength(2);
+  });
+
   it('shows the conversation in time order, the masked phone and the actions the status allows', async () => {
     const resident = await newResident({ language: 'en' });
     const ticket = await newTicket(resident);
-    for (const [offset, body] of [
-      [0, 'No water since yesterday'],
-      [2, 'Still nothing'],
-    ] as const) {
-      await repo.insertInboundMessage({
-        id: newId(),
-        providerSid: `SM${newId().replace(/-/g, '')}`,
-        channel: 'sms',
-        fromPhone: resident.phone,
-        toPhone: TOWN_NUMBER,
-        body,
-        media: [],
-        location: null,
-        receivedAt: new Date(clock + offset * 60_000).toISOString(),
-        processedAt: null,
-        residentId: resident.id,
-        localityId: 'loc-a',
-      });
-    }
+    await inbound(resident, 'No water since yesterday', { at: clock, localityId: 'loc-a' });
+    await inbound(resident, 'Still nothing', { at: clock + 2 * 60_000, localityId: 'loc-a' });
     tick(60_000);
     await tickets.perform(operatorOfA, ticket.id, { type: 'reply', text: 'We are on it' });
 

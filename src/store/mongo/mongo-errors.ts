@@ -73,3 +73,17 @@ function duplicateField(e: DriverErrorShape, writeError?: { errmsg?: string; err
   const field = fromPattern ?? fromMessage ?? 'unknown';
   return field === '_id' ? 'id' : field;
 }
+
+/**
+ * Runs an upsert that may lose a race on a unique field to a concurrent one (MongoDB then
+ * answers 11000): losing is fine, the caller reads the winner's row. Resolves undefined then.
+ */
+export async function ignoreDuplicate<R>(field: string, write: PromiseLike<R>): Promise<R | undefined> {
+  try {
+    return await write;
+  } catch (err) {
+    const mapped = toStoreError(err);
+    if (mapped instanceof UniqueViolationError && mapped.field === field) return undefined;
+    throw mapped;
+  }
+}

@@ -218,3 +218,16 @@ export function toDoc(entity: object, extra: StoreDoc = {}): StoreDoc {
   const { id: entityId, ...rest } = entity as StoreDoc;
   return { _id: entityId, ...rest, ...extra };
 }
+
+/** A query whose lean result becomes a domain object (or null). */
+export interface LeanQuery {
+  lean(): PromiseLike<unknown>;
+}
+
+export async function one<T>(query: LeanQuery): Promise<T | null> {
+  return fromDocOrNull<T>(await query.lean());
+}
+
+export async function many<T>(query: LeanQuery): Promise<T[]> {
+  return ((await query.lean()) as unknown[]).map((doc) => fromDoc<T>(doc));
+}

@@ -9,7 +9,7 @@
  * const repo = createMongoRepository({ uri: 'mongodb://mongo:27017/aguavoz?replicaSet=rs0', logger });
  * await repo.init();
  */
-import mongoose, { Types, type ClientSession, type Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
@@ -19,7 +19,6 @@ import type { Logger } from '../../shared/logger';
 import {
   NotFoundError,
   StoreUnavailableError,
-  UniqueViolationError,
   type Page,
   type Repository,
   type StatusCount,
@@ -27,9 +26,10 @@ import {
   type UnitOfWork,
 } from '../repository';
 import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
-import { dueSortValue, planTicketQuery, toTicketPage } from '../ticket-page';
-import { toStoreError } from './mongo-errors';
-import { createModels, fromDoc, fromDocOrNull, toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
+import { planTicketQuery, toTicketPage } from '../ticket-page';
+import { ignoreDuplicate, toStoreError } from './mongo-errors';
+import { createModels, fromDoc, many, one, toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
+import { applyUnit, ord, setById } from './mongo-unit-of-work';
 import { listTicketsQuery, ticketQuery } from './mongo-ticket-queries';
 
 export interface MongoRepositoryOptions {
@@ -45,26 +45,6 @@ const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5000;
 
 export function createMongoRepository(options: MongoRepositoryOptions): Repository {
   return new MongoRepository(options);
-}
-
-/** Hidden ordering fields (see mongo-models) for rows that are listed by time. */
-const ord = (): StoreDoc => ({ ord: new Types.ObjectId() });
-const ticketDoc = (ticket: Ticket): StoreDoc => toDoc(ticket, { dueSort: dueSortValue(ticket.resolutionDueAt) });
-
-function ticketSet(patch: object): StoreDoc {
-  const set = definedPatch(patch, IMMUTABLE_FIELDS.ticket);
-  if ('resolutionDueAt' in set) set.dueSort = dueSortValue(set.resolutionDueAt as string | null);
-  return set;
-}
-
-/** Applies `$set` to one row (or only checks it exists when the patch is empty). */
-async function setById(model: StoreModel, entity: string, id: string, set: StoreDoc, session?: ClientSession): Promise<void> {
-  if (Object.keys(set).length === 0) {
-    if (!(await model.exists({ _id: id }).session(session ?? null))) throw new NotFoundError(entity, id);
-    return;
-  }
-  const result = await model.updateOne({ _id: id }, { $set: set }, { session });
-  if (result.matchedCount === 0) throw new NotFoundError(entity, id);
 }
 
 class MongoRepository implements Repository {
@@ -141,111 +121,88 @@ class MongoRepository implements Repository {
   }
 
   getLocality(id: string): Promise<Locality | null> {
-    return this.run(async (m) => fromDocOrNull<Locality>(await m.Locality.findById(id).lean()));
+    return this.run((m) => one<Locality>(m.Locality.findById(id)));
   }
 
   findLocalityBySlug(slug: string): Promise<Locality | null> {
-    return this.run(async (m) => fromDocOrNull<Locality>(await m.Locality.findOne({ slug }).lean()));
+    return this.run((m) => one<Locality>(m.Locality.findOne({ slug })));
   }
 
   findLocalityForNumber(toPhone: string): Promise<Locality | null> {
-    return this.run(async (m) => {
-      const owner = await m.Locality.findOne({ phoneNumbers: toPhone }).sort({ createdAt: 1, _id: 1 }).lean();
-      const doc = owner ?? (await m.Locality.findOne({ isCatchAll: true }).sort({ createdAt: 1, _id: 1 }).lean());
-      return fromDocOrNull<Locality>(doc);
-    });
+    return this.run(
+      async (m) =>
+        (await one<Locality>(m.Locality.findOne({ phoneNumbers: toPhone }).sort({ createdAt: 1, _id: 1 }))) ??
+        (await one<Locality>(m.Locality.findOne({ isCatchAll: true }).sort({ createdAt: 1, _id: 1 }))),
+    );
   }
 
   listLocalities(): Promise<Locality[]> {
-    return this.run(async (m) => (await m.Locality.find().sort({ createdAt: 1, _id: 1 }).lean()).map((d) => fromDoc<Locality>(d)));
+    return this.run((m) => many<Locality>(m.Locality.find().sort({ createdAt: 1, _id: 1 })));
   }
 
   updateLocality(id: string, patch: Partial<Omit<Locality, 'id' | 'createdAt'>>): Promise<Locality> {
-    return this.run((m) => this.updateAndRead<Locality>(m.Locality, 'locality', id, definedPatch(patch, IMMUTABLE_FIELDS.locality)));
+    const set = definedPatch(patch, IMMUTABLE_FIELDS.locality);
+    return this.run((m) => this.updateAndRead<Locality>(m.Locality, 'locality', id, set));
   }
 
   getResident(id: string): Promise<Resident | null> {
-    return this.run(async (m) => fromDocOrNull<Resident>(await m.Resident.findById(id).lean()));
+    return this.run((m) => one<Resident>(m.Resident.findById(id)));
   }
 
   findResidentByPhone(phone: string): Promise<Resident | null> {
-    return this.run(async (m) => fromDocOrNull<Resident>(await m.Resident.findOne({ phone }).lean()));
+    return this.run((m) => one<Resident>(m.Resident.findOne({ phone })));
   }
 
   /** Upsert on the unique phone; a concurrent upsert that loses the race reads the winner's row. */
   upsertResidentByPhone(resident: Resident): Promise<Resident> {
     return this.run(async (m) => {
-      await m.Resident.updateOne({ phone: resident.phone }, { $setOnInsert: toDoc(resident) }, { upsert: true }).catch(
-        (err: unknown) => {
-          const mapped = toStoreError(err);
-          if (!(mapped instanceof UniqueViolationError && mapped.field === 'phone')) throw mapped;
-        },
-      );
-      return fromDoc<Resident>(await m.Resident.findOne({ phone: resident.phone }).lean());
+      await ignoreDuplicate('phone', m.Resident.updateOne({ phone: resident.phone }, { $setOnInsert: toDoc(resident) }, { upsert: true }));
+      return (await one<Resident>(m.Resident.findOne({ phone: resident.phone }))) as Resident;
     });
   }
 
   updateResident(id: string, patch: Partial<Omit<Resident, 'id' | 'phone' | 'createdAt'>>): Promise<Resident> {
-    return this.run((m) => this.updateAndRead<Resident>(m.Resident, 'resident', id, definedPatch(patch, IMMUTABLE_FIELDS.resident)));
+    const set = definedPatch(patch, IMMUTABLE_FIELDS.resident);
+    return this.run((m) => this.updateAndRead<Resident>(m.Resident, 'resident', id, set));
   }
 
   /** Upsert on the unique providerSid: only the call that created the row reports `inserted`. */
   insertInboundMessage(message: InboundMessage): Promise<{ inserted: boolean; message: InboundMessage }> {
     return this.run(async (m) => {
-      let inserted = false;
-      try {
-        const result = await m.InboundMessage.updateOne(
-          { providerSid: message.providerSid },
-          { $setOnInsert: toDoc(message, ord()) },
-          { upsert: true },
-        );
-        inserted = result.upsertedCount === 1;
-      } catch (err) {
-        const mapped = toStoreError(err);
-        if (!(mapped instanceof UniqueViolationError && mapped.field === 'providerSid')) throw mapped;
-      }
-      const stored = await m.InboundMessage.findOne({ providerSid: message.providerSid }).lean();
-      return { inserted, message: fromDoc<InboundMessage>(stored) };
+      const result = await ignoreDuplicate(
+        'providerSid',
+        m.InboundMessage.updateOne({ providerSid: message.providerSid }, { $setOnInsert: toDoc(message, ord()) }, { upsert: true }),
+      );
+      const stored = await one<InboundMessage>(m.InboundMessage.findOne({ providerSid: message.providerSid }));
+      return { inserted: result?.upsertedCount === 1, message: stored as InboundMessage };
     });
   }
 
   getInboundMessage(id: string): Promise<InboundMessage | null> {
-    return this.run(async (m) => fromDocOrNull<InboundMessage>(await m.InboundMessage.findById(id).lean()));
+    return this.run((m) => one<InboundMessage>(m.InboundMessage.findById(id)));
   }
 
   listUnprocessedInboundFrom(fromPhone: string): Promise<InboundMessage[]> {
-    return this.run(async (m) =>
-      (await m.InboundMessage.find({ fromPhone, processedAt: null }).sort({ receivedAt: 1, ord: 1 }).lean()).map((d) =>
-        fromDoc<InboundMessage>(d),
-      ),
-    );
+    return this.run((m) => many<InboundMessage>(m.InboundMessage.find({ fromPhone, processedAt: null }).sort({ receivedAt: 1, ord: 1 })));
   }
 
   listUnprocessedInbound(options: { receivedBefore: string; limit: number }): Promise<InboundMessage[]> {
-    return this.run(async (m) =>
-      (
-        await m.InboundMessage.find({ processedAt: null, receivedAt: { $lt: options.receivedBefore } })
-          .sort({ receivedAt: 1, ord: 1 })
-          .limit(options.limit)
-          .lean()
-      ).map((d) => fromDoc<InboundMessage>(d)),
-    );
+    const query = { processedAt: null, receivedAt: { $lt: options.receivedBefore } };
+    return this.run((m) => many<InboundMessage>(m.InboundMessage.find(query).sort({ receivedAt: 1, ord: 1 }).limit(options.limit)));
   }
 
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
-    return this.run(async (m) =>
-      (await m.InboundMessage.find({ residentId }).sort({ receivedAt: -1, ord: -1 }).limit(options.limit).lean()).map((d) =>
-        fromDoc<InboundMessage>(d),
-      ),
+    return this.run((m) =>
+      many<InboundMessage>(m.InboundMessage.find({ residentId }).sort({ receivedAt: -1, ord: -1 }).limit(options.limit)),
     );
   }
 
   getTicket(id: string): Promise<Ticket | null> {
-    return this.run(async (m) => fromDocOrNull<Ticket>(await m.Ticket.findById(id).lean()));
+    return this.run((m) => one<Ticket>(m.Ticket.findById(id)));
   }
 
   findTicketByReference(reference: string): Promise<Ticket | null> {
-    return this.run(async (m) => fromDocOrNull<Ticket>(await m.Ticket.findOne({ reference }).lean()));
+    return this.run((m) => one<Ticket>(m.Ticket.findOne({ reference })));
   }
 
   listTickets(filter: TicketFilter): Promise<Page<Ticket>> {
@@ -253,91 +210,52 @@ class MongoRepository implements Repository {
       const plan = planTicketQuery(filter);
       if (plan.matchesNothing) return { items: [], nextCursor: null };
       const { query, sort, limit } = listTicketsQuery(filter, plan);
-      const docs = await m.Ticket.find(query).sort(sort).limit(limit).lean();
-      return toTicketPage(
-        docs.map((d) => fromDoc<Ticket>(d)),
-        plan,
-      );
+      return toTicketPage(await many<Ticket>(m.Ticket.find(query).sort(sort).limit(limit)), plan);
     });
   }
 
   countTicketsByStatus(filter: Pick<TicketFilter, 'localityIds'>): Promise<StatusCount[]> {
     return this.run(async (m) => {
-      const counts = new Map<string, number>();
       const groups = await m.Ticket.aggregate<{ _id: string; count: number }>([
         { $match: ticketQuery({ localityIds: filter.localityIds }) },
         { $group: { _id: '$status', count: { $sum: 1 } } },
       ]);
-      for (const group of groups) counts.set(group._id, group.count);
+      const counts = new Map(groups.map((g) => [g._id, g.count]));
       return TICKET_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 }));
     });
   }
 
   listTimeline(ticketId: string): Promise<TimelineEntry[]> {
-    return this.run(async (m) =>
-      (await m.TimelineEntry.find({ ticketId }).sort({ at: 1, ord: 1 }).lean()).map((d) => fromDoc<TimelineEntry>(d)),
-    );
+    return this.run((m) => many<TimelineEntry>(m.TimelineEntry.find({ ticketId }).sort({ at: 1, ord: 1 })));
   }
 
   getOutbox(id: string): Promise<OutboxMessage | null> {
-    return this.run(async (m) => fromDocOrNull<OutboxMessage>(await m.OutboxMessage.findById(id).lean()));
+    return this.run((m) => one<OutboxMessage>(m.OutboxMessage.findById(id)));
   }
 
   findOutboxByProviderSid(providerSid: string): Promise<OutboxMessage | null> {
-    return this.run(async (m) =>
-      fromDocOrNull<OutboxMessage>(await m.OutboxMessage.findOne({ providerSid }).sort({ createdAt: 1, ord: 1 }).lean()),
-    );
+    return this.run((m) => one<OutboxMessage>(m.OutboxMessage.findOne({ providerSid }).sort({ createdAt: 1, ord: 1 })));
   }
 
   updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<OutboxMessage> {
-    return this.run((m) =>
-      this.updateAndRead<OutboxMessage>(m.OutboxMessage, 'outbox message', id, definedPatch(patch, IMMUTABLE_FIELDS.outbox)),
-    );
+    const set = definedPatch(patch, IMMUTABLE_FIELDS.outbox);
+    return this.run((m) => this.updateAndRead<OutboxMessage>(m.OutboxMessage, 'outbox message', id, set));
   }
 
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]> {
-    return this.run(async (m) =>
-      (
-        await m.OutboxMessage.find({ status: options.status, createdAt: { $lt: options.createdBefore } })
-          .sort({ createdAt: 1, ord: 1 })
-          .limit(options.limit)
-          .lean()
-      ).map((d) => fromDoc<OutboxMessage>(d)),
-    );
+    const query = { status: options.status, createdAt: { $lt: options.createdBefore } };
+    return this.run((m) => many<OutboxMessage>(m.OutboxMessage.find(query).sort({ createdAt: 1, ord: 1 }).limit(options.limit)));
   }
 
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]> {
-    return this.run(async (m) =>
-      (await m.OutboxMessage.find({ residentId }).sort({ createdAt: -1, ord: -1 }).limit(options.limit).lean()).map((d) =>
-        fromDoc<OutboxMessage>(d),
-      ),
+    return this.run((m) =>
+      many<OutboxMessage>(m.OutboxMessage.find({ residentId }).sort({ createdAt: -1, ord: -1 }).limit(options.limit)),
     );
   }
 
   /** One multi-document transaction; mongoose retries it whole on transient errors. */
   commit(unit: UnitOfWork): Promise<void> {
-    return this.run(async (m) => {
-      const connection = this.connection as Connection;
-      await connection.transaction(async (session) => {
-        if (unit.inboundProcessed) {
-          const { id, at, residentId, localityId } = unit.inboundProcessed;
-          await setById(m.InboundMessage, 'inbound message', id, { processedAt: at, residentId, localityId }, session);
-        }
-        for (const { id, patch } of unit.residentUpdates ?? []) {
-          await setById(m.Resident, 'resident', id, definedPatch(patch, IMMUTABLE_FIELDS.resident), session);
-        }
-        if (unit.ticketsCreated?.length) {
-          await m.Ticket.insertMany(unit.ticketsCreated.map(ticketDoc), { session, ordered: true });
-        }
-        for (const { id, patch } of unit.ticketUpdates ?? []) await setById(m.Ticket, 'ticket', id, ticketSet(patch), session);
-        if (unit.timeline?.length) {
-          await m.TimelineEntry.insertMany(unit.timeline.map((entry) => toDoc(entry, ord())), { session, ordered: true });
-        }
-        if (unit.outbox?.length) {
-          await m.OutboxMessage.insertMany(unit.outbox.map((message) => toDoc(message, ord())), { session, ordered: true });
-        }
-      });
-    });
+    return this.run((m) => applyUnit(this.connection as Connection, m, unit));
   }
 
   createUser(user: User): Promise<User> {
@@ -345,24 +263,25 @@ class MongoRepository implements Repository {
   }
 
   getUser(id: string): Promise<User | null> {
-    return this.run(async (m) => fromDocOrNull<User>(await m.User.findById(id).lean()));
+    return this.run((m) => one<User>(m.User.findById(id)));
   }
 
   findUserByUsername(username: string): Promise<User | null> {
-    return this.run(async (m) => fromDocOrNull<User>(await m.User.findOne({ username }).lean()));
+    return this.run((m) => one<User>(m.User.findOne({ username })));
   }
 
   findUserByPhone(phone: string): Promise<User | null> {
-    return this.run(async (m) => fromDocOrNull<User>(await m.User.findOne({ phone }).lean()));
+    return this.run((m) => one<User>(m.User.findOne({ phone })));
   }
 
   listUsers(filter: { localityId?: string } = {}): Promise<User[]> {
     const query = filter.localityId === undefined ? {} : { localityIds: filter.localityId };
-    return this.run(async (m) => (await m.User.find(query).sort({ username: 1 }).lean()).map((d) => fromDoc<User>(d)));
+    return this.run((m) => many<User>(m.User.find(query).sort({ username: 1 })));
   }
 
   updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
-    return this.run((m) => this.updateAndRead<User>(m.User, 'user', id, definedPatch(patch, IMMUTABLE_FIELDS.user)));
+    const set = definedPatch(patch, IMMUTABLE_FIELDS.user);
+    return this.run((m) => this.updateAndRead<User>(m.User, 'user', id, set));
   }
 
   createApiToken(token: ApiToken): Promise<ApiToken> {
@@ -370,7 +289,7 @@ class MongoRepository implements Repository {
   }
 
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
-    return this.run(async (m) => fromDocOrNull<ApiToken>(await m.ApiToken.findOne({ tokenHash }).lean()));
+    return this.run((m) => one<ApiToken>(m.ApiToken.findOne({ tokenHash })));
   }
 
   touchApiToken(id: string, at: string): Promise<void> {

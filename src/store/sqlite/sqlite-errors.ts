@@ -4,7 +4,6 @@
  * "the store is not there right now" (StoreUnavailableError), which intake answers by spooling
  * the message to a local file instead of losing it.
  */
-import Database from 'better-sqlite3';
 import { NotFoundError, StoreUnavailableError, UniqueViolationError } from '../repository';
 import { InvalidCursorError } from '../ticket-page';
 import { fieldOfColumn } from './sqlite-tables';
@@ -29,7 +28,7 @@ const PORT_ERRORS = [UniqueViolationError, NotFoundError, StoreUnavailableError,
 
 export function toStoreError(err: unknown): unknown {
   if (PORT_ERRORS.some((type) => err instanceof type)) return err;
-  if (err instanceof Database.SqliteError) {
+  if (isSqliteError(err)) {
     if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       return new UniqueViolationError(uniqueField(err.message));
     }
@@ -46,6 +45,14 @@ export function toStoreError(err: unknown): unknown {
     return new StoreUnavailableError(`sqlite: cannot prepare the database folder (${errno})`, err);
   }
   return err;
+}
+
+/**
+ * Recognised by shape, not `instanceof`: the native addon keeps the SqliteError class of whichever
+ * copy of better-sqlite3 loaded it first in the process (jest loads one copy per test file).
+ */
+function isSqliteError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && err.name === 'SqliteError' && typeof (err as { code?: unknown }).code === 'string';
 }
 
 /** `UNIQUE constraint failed: users.phone` → `phone`. */

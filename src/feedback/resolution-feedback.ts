@@ -1,0 +1,124 @@
+/**
+ * Right after an operator resolves a ticket, the resident is asked "¿Se resolvió su problema?
+ * 1 Sí 2 No" (then a 1–5 rating): the `resolution_feedback` flow is started for them with
+ * `{ reference }`, its session stored, and its first question queued in the resident's language
+ * on the ticket's channel — after the resolution notice, which the ticket service already queued.
+ * The answer then arrives as an ordinary message and the engine emits `resolution_feedback`
+ * (see `applyFeedbackAnswer`).
+ *
+ * The session is saved BEFORE the question is stored: if the resident got the question but we
+ * had no session, their "1" would be read as "1 No hay agua" from the main menu.
+ * A resident in the middle of another conversation is not interrupted (their report matters
+ * more); the question is skipped and logged.
+ *
+ * @example
+ *   const feedback = createResolutionFeedback({ repo, sessions, flows, translator, dispatcher, now, newId, sessionTimeoutMinutes: 30, logger });
+ *   onTicketChanged: (ticket, action) => action.type === 'resolve' ? feedback.onTicketResolved(ticket) : undefined
+ */
+import type { SessionStore } from '../conversation/session-store';
+import type { Ticket } from '../domain/ticket';
+import { startFlow } from '../flow-engine/engine';
+import type { EngineContext } from '../flow-engine/engine-types';
+import type { LoadedFlows } from '../flow-engine/loaded-flows';
+import type { Translator } from '../i18n/translator';
+import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
+import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
+import type { Logger } from '../shared/logger';
+import type { Repository } from '../store/repository';
+import { chooseSenderNumber } from '../tickets/resident-notice';
+
+export const FEEDBACK_FLOW_ID = 'resolution_feedback';
+export const FEEDBACK_QUESTION_KIND = 'feedback_question';
+
+export interface ResolutionFeedbackDeps {
+  repo: Pick<Repository, 'getResident' | 'getLocality' | 'listInboundByResident' | 'commit'>;
+  sessions: SessionStore;
+  flows: LoadedFlows;
+  translator: Pick<Translator, 'render'>;
+  dispatcher: Pick<SendDispatcher, 'enqueue'>;
+  now: () => string;
+  newId: () => string;
+  sessionTimeoutMinutes: number;
+  logger: Logger;
+}
+
+export type FeedbackQuestionOutcome =
+  | { outcome: 'asked'; outboxIds: string[] }
+  | { outcome: 'skipped'; reason: 'not_resolved' | 'resident_missing' | 'resident_opted_out' | 'resident_busy' | 'no_question' | 'failed' };
+
+export interface ResolutionFeedback {
+  /** Never throws: a question that could not be asked must not undo the resolution. */
+  onTicketResolved(ticket: Ticket): Promise<FeedbackQuestionOutcome>;
+}
+
+export function createResolutionFeedback(deps: ResolutionFeedbackDeps): ResolutionFeedback {
+  async function ask(ticket: Ticket): Promise<FeedbackQuestionOutcome> {
+    if (ticket.status !== 'resolved') return { outcome: 'skipped', reason: 'not_resolved' };
+    const resident = await deps.repo.getResident(ticket.residentId);
+    if (!resident) return { outcome: 'skipped', reason: 'resident_missing' };
+    if (resident.optedOut) return { outcome: 'skipped', reason: 'resident_opted_out' };
+    const now = deps.now();
+    const current = await deps.sessions.get(resident.id);
+    if (current && current.flowId !== FEEDBACK_FLOW_ID && current.expiresAt > now) {
+      return { outcome: 'skipped', reason: 'resident_busy' };
+    }
+    const [locality, recentInbound] = await Promise.all([
+      deps.repo.getLocality(ticket.localityId),
+      deps.repo.listInboundByResident(resident.id, { limit: 20 }),
+    ]);
+    const ctx: EngineContext = {
+      now,
+      channel: ticket.channel,
+      resident: {
+        language: resident.language,
+        gender: resident.gender,
+        genderAsked: resident.genderAskedAt !== null,
+        isFirstContact: false,
+        optedOut: resident.optedOut,
+      },
+      locality: { name: locality?.name ?? '', sectors: locality?.sectors ?? [] },
+      sessionTimeoutMinutes: deps.sessionTimeoutMinutes,
+      newReference: () => {
+        throw new Error('the resolution_feedback flow must not open tickets');
+      },
+    };
+    const started = startFlow(deps.flows, FEEDBACK_FLOW_ID, { reference: ticket.reference }, ctx);
+    const fromPhone = chooseSenderNumber(locality, recentInbound, ticket.channel);
+    const nowMs = Date.parse(now);
+    const rows = started.events
+      .filter((event) => event.type === 'reply_queued')
+      .map((event, index) =>
+        newOutboxMessage({
+          id: deps.newId(),
+          // Strictly after the resolution notice stored at the same instant.
+          now: new Date(nowMs + index + 1).toISOString(),
+          channel: ticket.channel,
+          toPhone: resident.phone,
+          fromPhone,
+          text: deps.translator.render(event.key, resident.language, event.params),
+          kind: FEEDBACK_QUESTION_KIND,
+          residentId: resident.id,
+          ticketId: ticket.id,
+        }),
+      );
+    if (rows.length === 0) return { outcome: 'skipped', reason: 'no_question' };
+    if (started.session) await deps.sessions.save(resident.id, started.session, new Date(nowMs));
+    await deps.repo.commit({ outbox: rows });
+    const outboxIds = rows.map((row) => row.id);
+    await deps.dispatcher.enqueue(outboxIds);
+    return { outcome: 'asked', outboxIds };
+  }
+
+  return {
+    async onTicketResolved(ticket) {
+      try {
+        const result = await ask(ticket);
+        deps.logger.info({ ticketId: ticket.id, ...result }, 'resolution feedback question');
+        return result;
+      } catch (error) {
+        deps.logger.error({ ticketId: ticket.id, err: error }, 'resolution feedback question not asked');
+        return { outcome: 'skipped', reason: 'failed' };
+      }
+    },
+  };
+}

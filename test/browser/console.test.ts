@@ -1,0 +1,113 @@
+/**
+ * End to end through a real browser (Debian's Chromium via playwright-core) on a narrow phone
+ * viewport: a resident reports an outage by SMS through the signed webhook, an operator logs in,
+ * finds the ticket in the queue, reads the conversation, replies and resolves it, and the
+ * resident's phone (the local fake Twilio API) receives the reply and the resolution message.
+ */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { adaptForChannel } from '../../src/i18n/channel-text';
+import { maskPhone } from '../../src/shared/phone';
+import { documentWidth, launchBrowser, NARROW_VIEWPORT } from '../support/browser';
+import { OPERATOR_PASSWORD } from '../support/console-app';
+import { startConsoleServer, type ConsoleServer } from '../support/console-server';
+
+const RESIDENT = '+51987650123';
+const REPLY = 'La cuadrilla revisa la matriz del sector Centro hoy a las 3 pm.';
+const RESOLUTION = 'Se cambio la valvula del reservorio; el agua vuelve a las 5 pm.';
+/** Screenshots for a human to look at; not compared by the test. */
+const SCREENSHOT_DIR = process.env.CONSOLE_SCREENSHOT_DIR ?? join(tmpdir(), 'aguavoz-console-screenshots');
+
+jest.setTimeout(90_000);
+
+describe('operator console in a browser', () => {
+  let server: ConsoleServer;
+  let browser: Browser;
+  let page: Page;
+  let reference: string;
+
+  beforeAll(async () => {
+    server = await startConsoleServer({ label: 'browser-console' });
+    await server.addOperator('rosa', 'Rosa Quispe');
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: NARROW_VIEWPORT });
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a resident reports an outage by SMS and gets a reference on their phone', async () => {
+    await server.text(RESIDENT, 'no hay agua desde ayer');
+    await server.waitForPhoneMessages(RESIDENT, 2);
+    await server.text(RESIDENT, '1');
+    await server.waitForPhoneMessages(RESIDENT, 3);
+    await server.text(RESIDENT, '1');
+    const texts = await server.waitForPhoneMessages(RESIDENT, 5);
+    reference = /codigo (\d{7})/.exec(texts.join('\n'))?.[1] ?? '';
+    expect(reference).toMatch(/^\d{7}$/);
+    const [ticket] = (await server.harness.repo.listTickets({ residentId: (await server.harness.repo.findResidentByPhone(RESIDENT))!.id })).items;
+    expect(ticket).toMatchObject({ reference, category: 'outage', sector: 'Centro', status: 'open' });
+  });
+
+  it('the operator logs in and finds the ticket in the queue', async () => {
+    await page.goto(`${server.baseUrl}/tickets`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#username', 'rosa');
+    await page.fill('#password', OPERATOR_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${server.baseUrl}/tickets`);
+
+    const row = page.locator(`tr[data-ticket="${reference}"]`);
+    await expect(row.textContent()).resolves.toContain('Corte de agua');
+    await expect(row.textContent()).resolves.toContain('Centro');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'queue-360.png'), fullPage: true });
+    // The inline stylesheet is allowed by the web process's Content-Security-Policy.
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('header')).backgroundColor")).toBe('rgb(11, 92, 122)');
+    expect(await documentWidth(page)).toBeLessThanOrEqual(NARROW_VIEWPORT.width);
+  });
+
+  it('opens the ticket and sees the conversation, masked phone and captured details', async () => {
+    await page.click(`a:text("${reference}")`);
+    await page.waitForURL(/\/tickets\/[^/]+$/);
+    const conversation = (await page.textContent('#conversation')) ?? '';
+    expect(conversation).toContain('no hay agua desde ayer');
+    expect(conversation).toContain(`codigo ${reference}`);
+    const body = (await page.textContent('main')) ?? '';
+    expect(body).toContain(maskPhone(RESIDENT));
+    expect(body).not.toContain(RESIDENT);
+    expect(body).toContain('toda la calle');
+    expect(body).toContain('Se enviará en castellano por SMS.');
+  });
+
+  it('replies and resolves with a note through plain forms, and the phone receives both texts', async () => {
+    const expectedReply = adaptForChannel(server.translator.render('notify.operator_reply', 'es', { reference, text: REPLY }), 'sms');
+    const expectedResolution = adaptForChannel(
+      server.translator.render('notify.resolved', 'es', { reference, note: RESOLUTION }),
+      'sms',
+    );
+
+    await page.fill('#reply-text', REPLY);
+    await page.click('button:text("Enviar respuesta")');
+    await expect(page.textContent('.flash.ok')).resolves.toContain('Respuesta enviada al vecino.');
+    await server.waitForPhoneMessages(RESIDENT, 6);
+    expect(server.phoneMessages(RESIDENT)[5]).toBe(expectedReply);
+
+    await page.fill('#resolve-note', RESOLUTION);
+    await page.click('button:text("Resolver")');
+    await expect(page.textContent('.flash.ok')).resolves.toContain('Reclamo resuelto.');
+    await expect(page.textContent('h1')).resolves.toContain('Resuelto');
+    await server.waitForPhoneMessages(RESIDENT, 7);
+    expect(server.phoneMessages(RESIDENT)[6]).toBe(expectedResolution);
+
+    expect(await page.locator('script').count()).toBe(0);
+    await page.reload();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'ticket-360.png'), fullPage: true });
+    expect(await documentWidth(page)).toBeLessThanOrEqual(NARROW_VIEWPORT.width);
+    expect((await page.textContent('#conversation')) ?? '').toContain(REPLY);
+  });
+});

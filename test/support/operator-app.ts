@@ -1,0 +1,154 @@
+/**
+ * The operator side assembled from real modules on top of the inbound test harness (signed
+ * webhook, SQLite temp file, Redis under a unique prefix, real flows and locales): the ticket
+ * service, the operator SMS commands, SLA deadlines, new-ticket alerts and the resolution
+ * question, wired the way the composition root is expected to wire them.
+ *
+ * `say` routes each stored inbound message as the conversation processor's operator hook will:
+ * a sender registered as a user gets `createOperatorInbound`, everybody else the resident
+ * conversation (the real processor).
+ */
+import { randomBytes } from 'node:crypto';
+import { createNewTicketAlerts, type NewTicketAlerts } from '../../src/alerts/new-ticket-alerts';
+import type { OutboxMessage } from '../../src/domain/message';
+import type { Ticket } from '../../src/domain/ticket';
+import type { Role, User } from '../../src/domain/user';
+import { createResolutionFeedback, type ResolutionFeedback } from '../../src/feedback/resolution-feedback';
+import { createSendDispatcher } from '../../src/messaging/outbound/send-dispatcher';
+import { createOperatorCommandHandler } from '../../src/operators/operator-commands';
+import { createOperatorInbound, type OperatorInbound } from '../../src/operators/operator-inbound';
+import { newId } from '../../src/shared/ids';
+import { createSlaDeadlines } from '../../src/sla/sla-calendar-cache';
+import { createTicketService } from '../../src/tickets/ticket-service';
+import type { TicketService } from '../../src/tickets/ticket-service-types';
+import { createConversationHarness, postWebhook, testLogger, TOWN_NUMBER, twilioForm, type ConversationHarness } from './inbound-app';
+import { createTestRedis } from './redis';
+
+export interface OperatorHarness extends ConversationHarness {
+  ticketService: TicketService;
+  operatorInbound: OperatorInbound;
+  alerts: NewTicketAlerts;
+  feedback: ResolutionFeedback;
+  /** Tickets handed to the processor's `onTicketsOpened` hook, in order. */
+  opened: Ticket[];
+  addUser(options: { role: Role; phone?: string | null; onDuty?: boolean; localityIds?: string[] }): Promise<User>;
+  /** Posts a signed SMS from `phone` and routes it; returns the texts sent back to that phone. */
+  sayFrom(phone: string, text: string): Promise<string[]>;
+  /** Every outbox row with a send job waiting in the send queue. */
+  queuedOutbox(): Promise<OutboxMessage[]>;
+}
+
+export async function createOperatorHarness(options: { label: string }): Promise<OperatorHarness> {
+  const opened: Ticket[] = [];
+  // Late-bound: the processor is built before the repository exists.
+  let computeDeadlines: ReturnType<typeof createSlaDeadlines>['computeDeadlines'] = async () => ({ firstResponseDueAt: null, resolutionDueAt: null });
+  const h = await createConversationHarness({
+    label: options.label,
+    processor: {
+      computeDeadlines: (ticket) => computeDeadlines(ticket),
+      onTicketsOpened: (tickets) => {
+        opened.push(...tickets);
+      },
+    },
+  });
+  const sla = createSlaDeadlines({ repo: h.repo });
+  computeDeadlines = sla.computeDeadlines;
+  const now = () => new Date().toISOString();
+  const dispatcher = createSendDispatcher({ queue: h.queues.send, logger: testLogger });
+  const { loadFlows } = await import('../../src/flow-engine/flow-loader');
+  const { join } = await import('node:path');
+  const flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator: h.translator });
+  const feedback = createResolutionFeedback({
+    repo: h.repo,
+    sessions: h.sessions,
+    flows,
+    translator: h.translator,
+    dispatcher,
+    now,
+    newId,
+    sessionTimeoutMinutes: 30,
+    logger: testLogger,
+  });
+  const ticketService = createTicketService({
+    repo: h.repo,
+    translator: h.translator,
+    dispatcher,
+    now,
+    newId,
+    logger: testLogger,
+    onTicketChanged: async (ticket, action) => {
+      if (action.type === 'resolve') await feedback.onTicketResolved(ticket);
+    },
+  });
+  const commands = createOperatorCommandHandler({ repo: h.repo, ticketService, translator: h.translator, now, newId, logger: testLogger });
+  const operatorInbound = createOperatorInbound({ repo: h.repo, commands, dispatcher, logger: testLogger, now });
+  const alertsRedis = createTestRedis();
+  const alerts = createNewTicketAlerts({
+    repo: h.repo,
+    alertsQueue: h.queues.alerts,
+    redis: alertsRedis,
+    translator: h.translator,
+    dispatcher,
+    now,
+    newId,
+    logger: testLogger,
+    digestSeconds: 60,
+  });
+
+  async function drainRouted(): Promise<string[]> {
+    const outboxIds: string[] = [];
+    for (const job of await h.queues.inbound.getJobs(['waiting', 'prioritized', 'delayed'])) {
+      const message = await h.repo.getInboundMessage(job.data.messageId);
+      const staff = message ? await operatorInbound.handle(message, await h.repo.findLocalityForNumber(message.toPhone)) : null;
+      if (staff) outboxIds.push(...staff.outboxIds);
+      else await h.processor.processInboundMessage(job.data.messageId);
+      await job.remove();
+    }
+    return outboxIds;
+  }
+
+  let phoneCounter = 0;
+  return {
+    ...h,
+    ticketService,
+    operatorInbound,
+    alerts,
+    feedback,
+    opened,
+    async addUser({ role, phone, onDuty = true, localityIds }) {
+      const at = now();
+      return h.repo.createUser({
+        id: newId(),
+        username: `${role}-${randomBytes(3).toString('hex')}`,
+        name: `Test ${role}`,
+        role,
+        phone: phone === undefined ? `+5199100${String(1000 + phoneCounter++).padStart(4, '0')}` : phone,
+        localityIds: localityIds ?? [h.locality.id],
+        onDuty,
+        passwordHash: 'not-used-in-these-tests',
+        createdAt: at,
+        updatedAt: at,
+      });
+    },
+    async sayFrom(phone, text) {
+      const before = new Set((await h.repliesTo(phone)).map((row) => row.id));
+      const response = await postWebhook(h.app, twilioForm({ From: phone, To: TOWN_NUMBER, Body: text }));
+      if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+      const staffRows = await drainRouted();
+      if (staffRows.length > 0) {
+        const rows = await Promise.all(staffRows.map((id) => h.repo.getOutbox(id)));
+        return rows.filter((row): row is OutboxMessage => row !== null && row.toPhone === phone).map((row) => row.body);
+      }
+      return (await h.repliesTo(phone)).filter((row) => !before.has(row.id)).map((row) => row.body);
+    },
+    async queuedOutbox() {
+      const jobs = await h.queues.send.getJobs(['waiting', 'prioritized', 'delayed']);
+      const rows = await Promise.all(jobs.map((job) => h.repo.getOutbox(job.data.outboxId)));
+      return rows.filter((row): row is OutboxMessage => row !== null);
+    },
+    async close() {
+      alertsRedis.disconnect();
+      await h.close();
+    },
+  };
+}
