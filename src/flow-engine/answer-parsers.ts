@@ -171,6 +171,14 @@ function parseReference(reply: Reply): ParsedAnswer {
 }
 
 function parseSector(reply: Reply, p: ParseContext): ParsedAnswer {
+  if (reply.location && reply.text.trim() === '') {
+    // A pin says more than a sector name: keep it, leave the sector to the operator.
+    return answer(null, {
+      location_lat: reply.location.lat,
+      location_lng: reply.location.lng,
+      location_label: reply.location.label ?? null,
+    });
+  }
   const number = readNumber(reply.words, p.vocabulary);
   if (number !== null) {
     return number >= 1 && number <= p.listedSectors ? answer(p.sectors[number - 1]!) : INVALID;

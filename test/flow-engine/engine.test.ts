@@ -116,4 +116,13 @@ describe('conversation edges', () => {
     const byName = step(flows, result.session, { type: 'message', text: 'santa rosa' }, ctx);
     expect(byName.events[0]).toMatchObject({ type: 'ticket_opened', sector: 'Santa Rosa' });
   });
+
+  it('takes a WhatsApp location pin sent instead of a sector name as the ticket location', () => {
+    const ctx = makeCtx({ channel: 'whatsapp', resident: { genderAsked: true } });
+    let result = step(flows, null, { type: 'message', text: 'no hay agua' }, ctx);
+    result = step(flows, result.session, { type: 'message', text: '1' }, ctx);
+    result = step(flows, result.session, { type: 'message', text: '1' }, ctx);
+    result = step(flows, result.session, { type: 'message', text: '', location: { lat: -6.48, lng: -76.36, label: 'Plaza' } }, ctx);
+    expect(result.events[0]).toMatchObject({ type: 'ticket_opened', sector: null, location: { lat: -6.48, lng: -76.36, label: 'Plaza' } });
+  });
 });

@@ -23,6 +23,9 @@ import { createTicketService } from '../../src/tickets/ticket-service';
 import type { TicketService } from '../../src/tickets/ticket-service-types';
 import { createConversationHarness, postWebhook, testLogger, TOWN_NUMBER, twilioForm, type ConversationHarness } from './inbound-app';
 import { createTestRedis } from './redis';
+import { randomReference } from '../../src/domain/reference';
+import type { Resident } from '../../src/domain/resident';
+import { makeTicket } from '../tickets/ticket-fixture';
 
 export interface OperatorHarness extends ConversationHarness {
   ticketService: TicketService;
@@ -36,6 +39,8 @@ export interface OperatorHarness extends ConversationHarness {
   sayFrom(phone: string, text: string): Promise<string[]>;
   /** Every outbox row with a send job waiting in the send queue. */
   queuedOutbox(): Promise<OutboxMessage[]>;
+  /** A resident (created on first use of the phone) and a ticket of theirs, stored directly. */
+  seedTicket(options?: { phone?: string; language?: Resident['language']; overrides?: Partial<Ticket> }): Promise<Ticket>;
 }
 
 export async function createOperatorHarness(options: { label: string }): Promise<OperatorHarness> {
@@ -145,6 +150,35 @@ export async function createOperatorHarness(options: { label: string }): Promise
       const jobs = await h.queues.send.getJobs(['waiting', 'prioritized', 'delayed']);
       const rows = await Promise.all(jobs.map((job) => h.repo.getOutbox(job.data.outboxId)));
       return rows.filter((row): row is OutboxMessage => row !== null);
+    },
+    async seedTicket({ phone, language = 'es', overrides = {} } = {}) {
+      const at = now();
+      const resident = await h.repo.upsertResidentByPhone({
+        id: newId(),
+        phone: phone ?? `+5198800${String(1000 + phoneCounter++).padStart(4, '0')}`,
+        localityId: h.locality.id,
+        language,
+        gender: null,
+        genderAskedAt: null,
+        privacyNoticeSentAt: at,
+        optedOut: false,
+        lastInboundAt: at,
+        lastWhatsappInboundAt: null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      const ticket = makeTicket({
+        id: newId(),
+        reference: randomReference(),
+        localityId: h.locality.id,
+        residentId: resident.id,
+        reporterLanguage: resident.language,
+        createdAt: at,
+        updatedAt: at,
+        ...overrides,
+      });
+      await h.repo.commit({ ticketsCreated: [ticket] });
+      return ticket;
     },
     async close() {
       alertsRedis.disconnect();

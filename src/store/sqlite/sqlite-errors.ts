@@ -37,7 +37,7 @@ export function toStoreError(err: unknown): unknown {
     }
     return err;
   }
-  if (err instanceof TypeError && /database connection is not open/i.test(err.message)) {
+  if (/database connection is not open/i.test(String((err as { message?: unknown } | null)?.message ?? ''))) {
     return new StoreUnavailableError('sqlite: the database is closed', err);
   }
   const errno = (err as NodeJS.ErrnoException | null)?.code;
@@ -49,10 +49,12 @@ export function toStoreError(err: unknown): unknown {
 
 /**
  * Recognised by shape, not `instanceof`: the native addon keeps the SqliteError class of whichever
- * copy of better-sqlite3 loaded it first in the process (jest loads one copy per test file).
+ * copy of better-sqlite3 loaded it first in the process (jest loads one copy, in its own realm, per
+ * test file).
  */
 function isSqliteError(err: unknown): err is Error & { code: string } {
-  return err instanceof Error && err.name === 'SqliteError' && typeof (err as { code?: unknown }).code === 'string';
+  const shape = err as { name?: unknown; code?: unknown } | null;
+  return typeof shape === 'object' && shape !== null && shape.name === 'SqliteError' && typeof shape.code === 'string';
 }
 
 /** `UNIQUE constraint failed: users.phone` → `phone`. */
