@@ -11,6 +11,12 @@ import { createSessionStore, type SessionStore } from '../conversation/session-s
 import { loadFlows } from '../flow-engine/flow-loader';
 import type { LoadedFlows } from '../flow-engine/loaded-flows';
 import { createTranslator, type Translator } from '../i18n/translator';
+import { createApiTokenService, type ApiTokenService } from '../auth/api-token-auth';
+import { createMetrics, type Metrics } from '../observability/metrics';
+import { createTicketService } from '../tickets/ticket-service';
+import type { TicketActionInput, TicketService } from '../tickets/ticket-service-types';
+import type { Ticket } from '../domain/ticket';
+import { createUserService, type UserService } from '../users/user-service';
 import { createLocalityService, type LocalityService } from '../localities/locality-service';
 import { createInboundDedupe, type InboundDedupe } from '../messaging/inbound/inbound-dedupe';
 import { createIntakeSpool, type IntakeSpool } from '../messaging/inbound/intake-spool';
@@ -56,6 +62,15 @@ export interface Container {
   spool: IntakeSpool;
   processor: ConversationProcessor;
   localities: LocalityService;
+  users: UserService;
+  apiTokens: ApiTokenService;
+  tickets: TicketService;
+  metrics: Metrics;
+  /**
+   * Everything that must happen after an operator action is stored (metrics, the resident's
+   * "was it solved?" question, SLA jobs). Later wiring adds listeners here.
+   */
+  ticketChangeListeners: Array<(ticket: Ticket, action: TicketActionInput) => void | Promise<void>>;
   /** True without Twilio credentials: unsigned loopback webhooks, local transport, dev phone feed. */
   isLocalMode: boolean;
   close(): Promise<void>;
@@ -97,6 +112,21 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     newId,
   });
 
+  const metrics = createMetrics();
+  metrics.observeQueues(queues);
+  const ticketChangeListeners: Container['ticketChangeListeners'] = [(ticket, action) => metrics.onTicketChanged(ticket, action)];
+  const tickets = createTicketService({
+    repo,
+    translator,
+    dispatcher,
+    now,
+    newId,
+    logger,
+    onTicketChanged: async (ticket, action) => {
+      for (const listener of ticketChangeListeners) await listener(ticket, action);
+    },
+  });
+
   return {
     config,
     logger,
@@ -117,6 +147,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     spool,
     processor,
     localities: createLocalityService({ repo, now, newId }),
+    users: createUserService({ repo, now, newId }),
+    apiTokens: createApiTokenService({ repo, now, newId }),
+    tickets,
+    metrics,
+    ticketChangeListeners,
     isLocalMode: !hasTwilioCredentials(config),
     async close() {
       await queues.close().catch(() => undefined);

@@ -8,8 +8,9 @@
  *
  * The session is saved BEFORE the question is stored: if the resident got the question but we
  * had no session, their "1" would be read as "1 No hay agua" from the main menu.
- * A resident in the middle of another conversation is not interrupted (their report matters
- * more); the question is skipped and logged.
+ * A resident in the middle of another conversation (active in the last `busyMinutes`) is not
+ * interrupted: their report matters more, and the question is skipped and logged. A question
+ * left unanswered for longer (the optional gender question, an abandoned report) is replaced.
  *
  * @example
  *   const feedback = createResolutionFeedback({ repo, sessions, flows, translator, dispatcher, now, newId, sessionTimeoutMinutes: 30, logger });
@@ -40,6 +41,8 @@ export interface ResolutionFeedbackDeps {
   newId: () => string;
   sessionTimeoutMinutes: number;
   logger: Logger;
+  /** A conversation active this recently is not interrupted (default 5 minutes). */
+  busyMinutes?: number;
 }
 
 export type FeedbackQuestionOutcome =
@@ -52,6 +55,8 @@ export interface ResolutionFeedback {
 }
 
 export function createResolutionFeedback(deps: ResolutionFeedbackDeps): ResolutionFeedback {
+  const busyMs = (deps.busyMinutes ?? 5) * 60_000;
+
   async function ask(ticket: Ticket): Promise<FeedbackQuestionOutcome> {
     if (ticket.status !== 'resolved') return { outcome: 'skipped', reason: 'not_resolved' };
     const resident = await deps.repo.getResident(ticket.residentId);
@@ -59,7 +64,8 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
     if (resident.optedOut) return { outcome: 'skipped', reason: 'resident_opted_out' };
     const now = deps.now();
     const current = await deps.sessions.get(resident.id);
-    if (current && current.flowId !== FEEDBACK_FLOW_ID && current.expiresAt > now) {
+    const isBusy = current !== null && current.flowId !== FEEDBACK_FLOW_ID && current.expiresAt > now;
+    if (isBusy && Date.parse(now) - Date.parse(current.lastActivityAt) < busyMs) {
       return { outcome: 'skipped', reason: 'resident_busy' };
     }
     const [locality, recentInbound] = await Promise.all([

@@ -10,6 +10,10 @@ import { createStatusCallbackRouter } from '../messaging/outbound/status-callbac
 import { createDevPhoneRouter } from './dev-phone-router';
 import { createHealthRouter } from './health-router';
 import { verifyTwilioSignature } from './twilio-webhook-auth';
+import { createApiRouter } from '../api/api-router';
+import { createConsoleAuth } from '../auth/console-auth';
+import { createConsoleRouter } from '../console/console-router';
+import { createRequestLogging } from '../observability/request-logging';
 
 export interface HttpAppOptions {
   isShuttingDown: () => boolean;
@@ -20,6 +24,8 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(createRequestLogging({ logger }));
+  app.use(container.metrics.httpMiddleware);
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } } }));
 
   // Twilio does not retry an SMS webhook that failed, so a draining instance keeps taking
@@ -45,7 +51,32 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
     }),
   );
   app.use(createHealthRouter({ repo, redis: container.redis, isShuttingDown: options.isShuttingDown }));
+  app.use(container.metrics.router());
   if (container.isLocalMode) app.use(createDevPhoneRouter({ repo }));
+
+  app.use(
+    '/api/v1',
+    createApiRouter({
+      repo,
+      ticketService: container.tickets,
+      userService: container.users,
+      tokenService: container.apiTokens,
+      logger,
+      now: container.now,
+    }),
+  );
+
+  const auth = createConsoleAuth({
+    repo,
+    redis: container.redis,
+    keyPrefix: container.prefix,
+    userService: container.users,
+    logger,
+    now: container.now,
+    secureCookies: (config.PUBLIC_BASE_URL ?? '').startsWith('https://'),
+  });
+  app.use(auth.router);
+  app.use(createConsoleRouter({ ticketService: container.tickets, repo, translator: container.translator, auth, now: container.now, logger }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

@@ -25,6 +25,7 @@ describe('an operator works tickets by SMS through the webhook', () => {
     await h.say(from, 'toda la calle');
     await h.say(from, 'desde ayer');
     await h.say(from, '2');
+    await h.say(from, '4');
     const who = await h.repo.findResidentByPhone(from);
     const { items } = await h.repo.listTickets({ residentId: who!.id });
     return items[0]!.reference;

@@ -1,0 +1,201 @@
+/**
+ * The question after a resolution and what the answer does. The answer turn is run the way the
+ * conversation processor will run it once the lead wires `applyFeedbackAnswer` in: the real
+ * engine on the stored session, then the feedback piece merged into one commit.
+ */
+import { join } from 'node:path';
+import { createSessionStore, type SessionStore } from '../../src/conversation/session-store';
+import type { Resident } from '../../src/domain/resident';
+import type { Ticket } from '../../src/domain/ticket';
+import { applyFeedbackAnswer, type ResolutionFeedbackEvent } from '../../src/feedback/feedback-answer';
+import { createResolutionFeedback, type ResolutionFeedback } from '../../src/feedback/resolution-feedback';
+import { step } from '../../src/flow-engine/engine';
+import { loadFlows } from '../../src/flow-engine/flow-loader';
+import type { LoadedFlows } from '../../src/flow-engine/loaded-flows';
+import { adaptForChannel } from '../../src/i18n/channel-text';
+import { newId } from '../../src/shared/ids';
+import { createSlaDeadlines } from '../../src/sla/sla-calendar-cache';
+import { toAuthenticatedUser } from '../../src/users/user-service';
+import { createTicketService } from '../../src/tickets/ticket-service';
+import type { TicketService } from '../../src/tickets/ticket-service-types';
+import { testLogger } from '../support/inbound-app';
+import { createStaffHarness, type StaffHarness } from '../alerts/staff-harness';
+
+describe('the resident is asked whether the problem was solved', () => {
+  let h: StaffHarness;
+  let sessions: SessionStore;
+  let flows: LoadedFlows;
+  let feedback: ResolutionFeedback;
+  let tickets: TicketService;
+  const now = () => new Date().toISOString();
+
+  beforeAll(async () => {
+    h = await createStaffHarness({ label: 'feedback' });
+    sessions = createSessionStore({ redis: h.redis, prefix: h.prefix });
+    flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator: h.translator });
+    feedback = createResolutionFeedback({
+      repo: h.repo,
+      sessions,
+      flows,
+      translator: h.translator,
+      dispatcher: h.dispatcher,
+      now,
+      newId,
+      sessionTimeoutMinutes: 30,
+      logger: testLogger,
+    });
+    tickets = createTicketService({
+      repo: h.repo,
+      translator: h.translator,
+      dispatcher: h.dispatcher,
+      now,
+      newId,
+      logger: testLogger,
+      onTicketChanged: async (ticket, action) => {
+        if (action.type === 'resolve') await feedback.onTicketResolved(ticket);
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function resolvedTicket(resident: Partial<Resident> = {}, overrides: Partial<Ticket> = {}) {
+    const who = await h.addResident(resident);
+    const operator = await h.addUser({ role: 'operator' });
+    const ticket = await h.addTicket({
+      residentId: who.id,
+      channel: resident.lastWhatsappInboundAt ? 'whatsapp' : 'sms',
+      resolutionDueAt: new Date(Date.now() + 3_600_000).toISOString(),
+      ...overrides,
+    });
+    const resolved = await tickets.perform(toAuthenticatedUser(operator), ticket.id, { type: 'resolve', note: 'Se cambió la válvula' });
+    return { resident: who, operator, ticket: resolved };
+  }
+
+  /** One resident message through the engine on the stored session, as the processor does. */
+  async function answer(resident: Resident, text: string): Promise<ResolutionFeedbackEvent[]> {
+    const session = await sessions.get(resident.id);
+    const result = step(flows, session, { type: 'message', text }, {
+      now: now(),
+      channel: 'sms',
+      resident: { language: resident.language, gender: null, genderAsked: true, isFirstContact: false, optedOut: false },
+      locality: { name: h.locality.name, sectors: h.locality.sectors },
+      sessionTimeoutMinutes: 30,
+      newReference: () => '0000000',
+    });
+    if (result.session) await sessions.save(resident.id, result.session, new Date());
+    else await sessions.delete(resident.id);
+    return result.events.filter((e): e is ResolutionFeedbackEvent => e.type === 'resolution_feedback');
+  }
+
+  async function applyAndCommit(resident: Resident, event: ResolutionFeedbackEvent) {
+    const sla = createSlaDeadlines({ repo: h.repo });
+    const effects = await applyFeedbackAnswer(
+      { repo: h.repo, translator: h.translator, newId, logger: testLogger, resolutionAfterReopen: sla.resolutionAfterReopen },
+      { event, residentId: resident.id, at: now() },
+    );
+    await h.repo.commit({ ...effects.unit, outbox: effects.alerts });
+    return effects;
+  }
+
+  it('queues "was it solved? 1 Yes 2 No" right after the resolution notice, in the resident’s language and channel', async () => {
+    const { resident, ticket } = await resolvedTicket({ language: 'en', lastWhatsappInboundAt: now() });
+    const rows = (await h.repo.listOutboxByResident(resident.id, { limit: 10 })).reverse();
+
+    expect(rows.map((row) => [row.kind, row.body])).toEqual([
+      ['status_change', h.translator.render('notify.resolved', 'en', { reference: ticket.reference, note: 'Se cambió la válvula' })],
+      ['feedback_question', h.translator.render('feedback.ask_solved', 'en', { reference: ticket.reference })],
+    ]);
+    expect(rows[1]).toMatchObject({ channel: 'whatsapp', toPhone: resident.phone, residentId: resident.id, ticketId: ticket.id });
+    expect(rows[1]!.createdAt > rows[0]!.createdAt).toBe(true);
+    expect((await h.queuedOutbox()).map((row) => row.id)).toEqual(expect.arrayContaining(rows.map((row) => row.id)));
+    expect(await sessions.get(resident.id)).toMatchObject({ flowId: 'resolution_feedback', vars: { reference: ticket.reference } });
+  });
+
+  it('"2" (No) reopens the ticket with a new resolution deadline and alerts the assigned operator', async () => {
+    const { resident, operator, ticket } = await resolvedTicket();
+    await h.repo.commit({ ticketUpdates: [{ id: ticket.id, patch: { assigneeId: operator.id } }] });
+    const onDutyColleague = await h.addUser({ role: 'operator' });
+
+    expect(await answer(resident, '2')).toEqual([]);
+    const [event] = await answer(resident, '2');
+    expect(event).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: false, rating: 2 });
+    const effects = await applyAndCommit(resident, event!);
+
+    const stored = await h.repo.getTicket(ticket.id);
+    expect(effects.outcome).toBe('reopened');
+    expect(stored).toMatchObject({ status: 'open', reopenCount: 1, resolvedAt: null, residentConfirmedSolved: false, residentRating: 2 });
+    expect(Date.parse(stored!.resolutionDueAt!)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect((await h.repo.listTimeline(ticket.id)).slice(-2).map((e) => [e.type, e.actor])).toEqual([
+      ['resident_feedback', 'resident'],
+      ['reopened', 'resident'],
+    ]);
+    expect(effects.alerts).toHaveLength(1);
+    expect(effects.alerts[0]).toMatchObject({
+      userId: operator.id,
+      toPhone: operator.phone,
+      kind: 'alert',
+      residentId: null,
+      body: adaptForChannel(h.translator.render('alert.reopened', 'es', { reference: ticket.reference, category: 'Corte de agua', sector: 'Barrio Alto' }), 'sms'),
+    });
+    expect(effects.alerts.some((row) => row.userId === onDutyColleague.id)).toBe(false);
+  });
+
+  it('"No" on an unassigned ticket alerts the on-duty operators of the locality', async () => {
+    const { resident, ticket } = await resolvedTicket();
+    const onDuty = await h.addUser({ role: 'operator' });
+    const offDuty = await h.addUser({ role: 'operator', onDuty: false });
+    await answer(resident, 'no');
+    const [event] = await answer(resident, '0');
+    const effects = await applyAndCommit(resident, event!);
+
+    expect(event).toMatchObject({ solved: false, rating: null });
+    const alerted = effects.alerts.map((row) => row.userId);
+    expect(alerted).toContain(onDuty.id);
+    expect(alerted).not.toContain(offDuty.id);
+    expect((await h.repo.getTicket(ticket.id))?.status).toBe('open');
+  });
+
+  it('"1" (Yes) and a rating are recorded; the ticket stays resolved and nobody is alerted', async () => {
+    const { resident, ticket } = await resolvedTicket();
+    await answer(resident, '1');
+    const [event] = await answer(resident, '5');
+    const effects = await applyAndCommit(resident, event!);
+
+    expect(effects).toMatchObject({ outcome: 'recorded', alerts: [] });
+    expect(await h.repo.getTicket(ticket.id)).toMatchObject({ status: 'resolved', residentConfirmedSolved: true, residentRating: 5 });
+  });
+
+  it('ignores an answer about somebody else’s ticket', async () => {
+    const { ticket } = await resolvedTicket();
+    const stranger = await h.addResident();
+    const effects = await applyFeedbackAnswer(
+      { repo: h.repo, translator: h.translator, newId },
+      { event: { type: 'resolution_feedback', reference: ticket.reference, solved: false, rating: null }, residentId: stranger.id, at: now() },
+    );
+    expect(effects).toMatchObject({ outcome: 'ignored', ignoredBecause: 'not_this_resident', unit: { ticketUpdates: [], timeline: [] }, alerts: [] });
+  });
+
+  it('replaces a conversation the resident left hanging (e.g. the optional gender question) with the question', async () => {
+    const idle = await h.addResident();
+    const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString();
+    await sessions.save(idle.id, { flowId: 'gender', stepId: 'ask', language: 'es', vars: {}, retries: 0, startedAt: tenMinutesAgo, lastActivityAt: tenMinutesAgo, expiresAt: new Date(Date.now() + 1_200_000).toISOString() }, new Date());
+    const ticket = await h.addTicket({ residentId: idle.id, status: 'resolved', resolvedAt: now(), resolutionNote: 'ok' });
+    expect(await feedback.onTicketResolved(ticket)).toMatchObject({ outcome: 'asked' });
+    expect((await sessions.get(idle.id))?.flowId).toBe('resolution_feedback');
+  });
+
+  it('does not interrupt a resident who is in the middle of another report, nor write to an opted-out one', async () => {
+    const busy = await h.addResident();
+    await sessions.save(busy.id, { flowId: 'outage', stepId: 'since', language: 'es', vars: {}, retries: 0, startedAt: now(), lastActivityAt: now(), expiresAt: new Date(Date.now() + 600_000).toISOString() }, new Date());
+    const busyTicket = await h.addTicket({ residentId: busy.id, status: 'resolved', resolvedAt: now(), resolutionNote: 'ok' });
+    expect(await feedback.onTicketResolved(busyTicket)).toEqual({ outcome: 'skipped', reason: 'resident_busy' });
+    expect((await sessions.get(busy.id))?.flowId).toBe('outage');
+
+    const optedOut = await h.addResident({ optedOut: true });
+    const quietTicket = await h.addTicket({ residentId: optedOut.id, status: 'resolved', resolvedAt: now(), resolutionNote: 'ok' });
+    expect(await feedback.onTicketResolved(quietTicket)).toEqual({ outcome: 'skipped', reason: 'resident_opted_out' });
+    expect(await h.repo.listOutboxByResident(optedOut.id, { limit: 5 })).toEqual([]);
+  });
+});
