@@ -22,6 +22,7 @@ import type Redis from 'ioredis';
 import type { Language } from '../domain/resident';
 import type { Ticket } from '../domain/ticket';
 import type { Translator } from '../i18n/translator';
+import { withTimeout } from '../messaging/inbound/with-timeout';
 import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
 import type { Logger } from '../shared/logger';
 import { UniqueViolationError, type Repository } from '../store/repository';
@@ -52,6 +53,8 @@ export interface NewTicketAlertsDeps {
   digestSeconds: number;
   /** Language of staff alerts (users have no language setting); default Spanish. */
   staffLanguage?: Language;
+  /** How long `ticketsOpened` waits for Redis before giving up on the alert (default 2 s). */
+  scheduleTimeoutMs?: number;
 }
 
 export interface DigestOutcome {
@@ -126,7 +129,7 @@ export function createNewTicketAlerts(deps: NewTicketAlertsDeps): NewTicketAlert
       for (const ticket of tickets) byLocality.set(ticket.localityId, [...(byLocality.get(ticket.localityId) ?? []), ticket.id]);
       for (const [localityId, ticketIds] of byLocality) {
         try {
-          await openWindow(localityId, ticketIds);
+          await withTimeout('new-ticket alert scheduling', deps.scheduleTimeoutMs ?? 2000, () => openWindow(localityId, ticketIds));
         } catch (error) {
           deps.logger.error({ localityId, ticketIds, err: error }, 'new-ticket alert not scheduled');
         }

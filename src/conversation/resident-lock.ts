@@ -62,6 +62,7 @@ export function createResidentLock(options: {
     async withLock(key, work) {
       const redisKey = keyFor(key);
       const token = randomUUID();
+      await acquire(redisKey, token);
       const handle: LockHandle = {
         async extend() {
           const extended = await options.redis.eval(EXTEND_SCRIPT, 1, redisKey, token, String(ttlMs));

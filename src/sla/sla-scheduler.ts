@@ -12,6 +12,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Ticket, TicketStatus } from '../domain/ticket';
+import { withTimeout } from '../messaging/inbound/with-timeout';
 import type { Logger } from '../shared/logger';
 import type { Repository } from '../store/repository';
 import type { SlaDeadlineService } from './sla-calendar-cache';
@@ -45,11 +46,15 @@ export interface SlaSchedulerDeps {
   now: () => string;
   /** Needed by `ticketChanged` to move the resolution deadline after a reopen. */
   deadlines?: Pick<SlaDeadlineService, 'resolutionAfterReopen'>;
+  /** How long the hooks (`ticketsOpened`, `ticketChanged`) wait for Redis (default 2 s). */
+  hookTimeoutMs?: number;
 }
 
 export interface SlaScheduler {
   /** Adds (idempotently) the job for the ticket's next deadline; null when nothing is left to watch. */
   schedule(ticket: SlaTicket): Promise<ScheduledCheck | null>;
+  /** The conversation processor's `onTicketsOpened`: schedules each new ticket. Never throws. */
+  ticketsOpened(tickets: SlaTicket[]): Promise<void>;
   /** Start-up: every ticket that is not closed gets its job again. */
   rebuildFromStore(): Promise<{ tickets: number; scheduled: number }>;
   /**
@@ -68,6 +73,8 @@ export function slaJobId(ticketId: string, dueAt: string): string {
 }
 
 export function createSlaScheduler(deps: SlaSchedulerDeps): SlaScheduler {
+  const hookTimeoutMs = deps.hookTimeoutMs ?? 2000;
+
   async function schedule(ticket: SlaTicket): Promise<ScheduledCheck | null> {
     if (ticket.status === 'closed' || ticket.slaBreachedAt) return null;
     const now = deps.now();
@@ -97,6 +104,17 @@ export function createSlaScheduler(deps: SlaSchedulerDeps): SlaScheduler {
   return {
     schedule,
 
+    async ticketsOpened(tickets) {
+      for (const ticket of tickets) {
+        try {
+          await withTimeout('SLA scheduling', hookTimeoutMs, () => schedule(ticket));
+        } catch (error) {
+          // The deadline is on the ticket row: the next start-up rebuild schedules it.
+          deps.logger.error({ ticketId: ticket.id, err: error }, 'SLA job not scheduled for a new ticket');
+        }
+      }
+    },
+
     async rebuildFromStore() {
       let cursor: string | null = null;
       let tickets = 0;
@@ -123,7 +141,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps): SlaScheduler {
             current = { ...ticket, resolutionDueAt };
           }
         }
-        await schedule(current);
+        await withTimeout('SLA scheduling', hookTimeoutMs, () => schedule(current));
       } catch (error) {
         deps.logger.error({ ticketId: ticket.id, action: action.type, err: error }, 'SLA deadline not updated after a ticket change');
       }

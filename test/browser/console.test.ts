@@ -2,7 +2,8 @@
  * End to end through a real browser (Debian's Chromium via playwright-core) on a narrow phone
  * viewport: a resident reports an outage by SMS through the signed webhook, an operator logs in,
  * finds the ticket in the queue, reads the conversation, replies and resolves it, and the
- * resident's phone (the local fake Twilio API) receives the reply and the resolution message.
+ * resident's phone (the local fake Twilio API) receives the reply, the resolution message and
+ * the question "was it solved? 1 Yes 2 No".
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,10 @@ describe('operator console in a browser', () => {
     await server.waitForPhoneMessages(RESIDENT, 3);
     await server.text(RESIDENT, '1');
     const texts = await server.waitForPhoneMessages(RESIDENT, 5);
+    // The optional gender question: declining ends the conversation, so the resident is free
+    // to be asked "was it solved?" later.
+    await server.text(RESIDENT, '4');
+    await server.waitForPhoneMessages(RESIDENT, 6);
     reference = /codigo (\d{7})/.exec(texts.join('\n'))?.[1] ?? '';
     expect(reference).toMatch(/^\d{7}$/);
     const [ticket] = (await server.harness.repo.listTickets({ residentId: (await server.harness.repo.findResidentByPhone(RESIDENT))!.id })).items;
@@ -84,25 +89,26 @@ describe('operator console in a browser', () => {
     expect(body).toContain('Se enviará en castellano por SMS.');
   });
 
-  it('replies and resolves with a note through plain forms, and the phone receives both texts', async () => {
-    const expectedReply = adaptForChannel(server.translator.render('notify.operator_reply', 'es', { reference, text: REPLY }), 'sms');
-    const expectedResolution = adaptForChannel(
-      server.translator.render('notify.resolved', 'es', { reference, note: RESOLUTION }),
-      'sms',
-    );
+  it('replies and resolves with a note through plain forms; the phone gets the reply, the resolution and "was it solved?"', async () => {
+    const sms = (key: string, params: Record<string, string>) => adaptForChannel(server.translator.render(key, 'es', params), 'sms');
+    const expectedReply = sms('notify.operator_reply', { reference, text: REPLY });
+    const expectedResolution = sms('notify.resolved', { reference, note: RESOLUTION });
+    const expectedQuestion = sms('feedback.ask_solved', { reference });
+    expect(expectedQuestion).toMatch(/1 Si\n2 No$/);
 
     await page.fill('#reply-text', REPLY);
     await page.click('button:text("Enviar respuesta")');
     await expect(page.textContent('.flash.ok')).resolves.toContain('Respuesta enviada al vecino.');
-    await server.waitForPhoneMessages(RESIDENT, 6);
-    expect(server.phoneMessages(RESIDENT)[5]).toBe(expectedReply);
+    await server.waitForPhoneMessages(RESIDENT, 7);
+    expect(server.phoneMessages(RESIDENT)[6]).toBe(expectedReply);
 
     await page.fill('#resolve-note', RESOLUTION);
     await page.click('button:text("Resolver")');
     await expect(page.textContent('.flash.ok')).resolves.toContain('Reclamo resuelto.');
     await expect(page.textContent('h1')).resolves.toContain('Resuelto');
-    await server.waitForPhoneMessages(RESIDENT, 7);
-    expect(server.phoneMessages(RESIDENT)[6]).toBe(expectedResolution);
+    await server.waitForPhoneMessages(RESIDENT, 9);
+    // Both are queued in one go and the sender works in parallel, so their arrival order is not asserted.
+    expect(server.phoneMessages(RESIDENT).slice(7).sort()).toEqual([expectedResolution, expectedQuestion].sort());
 
     expect(await page.locator('script').count()).toBe(0);
     await page.reload();

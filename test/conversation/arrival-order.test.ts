@@ -1,12 +1,18 @@
-import type { Worker } from 'bullmq';
 import { createInboundWorker } from '../../src/conversation/inbound-worker';
-import type { InboundJob } from '../../src/queues/queues';
 import { createTestRedis } from '../support/redis';
 import { createConversationHarness, postWebhook, testLogger, twilioForm, type ConversationHarness } from '../support/inbound-app';
 
 /** The same outage report, one message per line, and what the ticket must say at the end. */
 const REPORT = ['hola', '1', '2', '3', 'La Florida'];
 const EXPECTED = { category: 'outage', details: expect.objectContaining({ scope: 'home', since: 'days' }), sector: 'La Florida', priority: 'high' };
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe("one resident's messages are processed in arrival order even when their jobs race", () => {
   let h: ConversationHarness;
@@ -54,20 +60,11 @@ describe("one resident's messages are processed in arrival order even when their
     const ids = await postAll(from);
     expect(ids).toHaveLength(REPORT.length);
     const connection = createTestRedis({ forBullmq: true });
-    let worker: Worker<InboundJob> | undefined;
+    const worker = createInboundWorker({ connection, prefix: h.prefix, processor: h.processor, logger: testLogger, concurrency: 5 });
     try {
-      const done = new Set<string>();
-      worker = createInboundWorker({ connection, prefix: h.prefix, processor: h.processor, logger: testLogger, concurrency: 5, autorun: false });
-      const allDone = new Promise<void>((resolve) => {
-        worker!.on('completed', (job) => {
-          done.add(job.data.messageId);
-          if (ids.every((id) => done.has(id))) resolve();
-        });
-      });
-      void worker.run();
-      await allDone;
+      await waitUntil(async () => (await h.repo.listUnprocessedInboundFrom(from)).length === 0, 15_000);
     } finally {
-      await worker?.close();
+      await worker.close();
       connection.disconnect();
     }
 

@@ -2,8 +2,8 @@ import { makeReference } from '../../src/domain/reference';
 import { parseOperatorCommand } from '../../src/operators/operator-command-parser';
 
 const REF = makeReference('482017');
-/** Same digits with the last two swapped: the Damm check digit catches it. */
-const TYPO = `${REF.slice(0, 5)}${REF[6]}${REF[5]}`;
+/** One wrong digit: the Damm check digit catches every single-digit typo. */
+const TYPO = `${REF.slice(0, 6)}${(Number(REF[6]) + 1) % 10}`;
 
 describe('operator SMS command parsing', () => {
   it.each([

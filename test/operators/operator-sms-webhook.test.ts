@@ -83,11 +83,20 @@ describe('an operator works tickets by SMS through the webhook', () => {
     ]);
     expect(await h.repo.getTicket(ticket.id)).toEqual(ticket);
     expect(await h.sayFrom(operator.phone!, 'no hay agua en mi casa')).toEqual([es('operator.unknown')]);
-    const typo = `${ticket.reference.slice(0, 5)}${ticket.reference[6]}${ticket.reference[5]}`;
-    if (typo !== ticket.reference) {
-      expect(await h.sayFrom(operator.phone!, `OK ${typo}`)).toEqual([es('operator.bad_reference', { reference: typo })]);
-    }
+    // One wrong digit: the Damm check digit catches every single-digit typo.
+    const typo = `${ticket.reference.slice(0, 6)}${(Number(ticket.reference[6]) + 1) % 10}`;
+    expect(await h.sayFrom(operator.phone!, `OK ${typo}`)).toEqual([es('operator.bad_reference', { reference: typo })]);
     expect(await h.sayFrom(operator.phone!, 'RESP')).toEqual([es('operator.usage.reply')]);
+  });
+
+  it('tells the operator when the reply was stored but the resident receives no messages (opted out)', async () => {
+    const operator = await h.addUser({ role: 'operator' });
+    const ticket = await h.seedTicket();
+    await h.repo.updateResident(ticket.residentId, { optedOut: true });
+    expect(await h.sayFrom(operator.phone!, `RESP ${ticket.reference} Vamos mañana`)).toEqual([
+      es('operator.replied_not_sent', { reference: ticket.reference }),
+    ]);
+    expect(await h.repo.listOutboxByResident(ticket.residentId, { limit: 5 })).toEqual([]);
   });
 
   it('does not show or change another locality’s ticket: the answer is the same as for an unknown code', async () => {

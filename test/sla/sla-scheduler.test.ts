@@ -78,11 +78,17 @@ describe('SLA jobs and breaches', () => {
     expect(first).toEqual({ jobId: slaJobId(ticket.id, ticket.firstResponseDueAt!), dueAt: ticket.firstResponseDueAt, kind: 'first_response' });
     expect(again).toEqual(first);
     const job = await jobOf(ticket, ticket.firstResponseDueAt!);
-    expect(job?.data).toEqual({ ticketId: ticket.id, dueAt: ticket.firstResponseDueAt, kind: 'first_response' } satisfies SlaJob);
+    expect(job?.data).toEqual({ ticketId: ticket.id, dueAt: ticket.firstResponseDueAt!, kind: 'first_response' } satisfies SlaJob);
     expect(job?.opts.delay).toBeGreaterThan(3_590_000);
     expect(await job?.isDelayed()).toBe(true);
     const sameTicketJobs = (await h.queues.sla.getJobs(['delayed'])).filter((j) => j.data.ticketId === ticket.id);
     expect(sameTicketJobs).toHaveLength(1);
+  });
+
+  it('schedules the tickets a conversation just opened (the processor’s onTicketsOpened hook)', async () => {
+    const ticket = await h.addTicket({ firstResponseDueAt: inMs(7_200_000), resolutionDueAt: inMs(86_400_000) });
+    await scheduler.ticketsOpened([ticket]);
+    expect((await jobOf(ticket, ticket.firstResponseDueAt!))?.data).toMatchObject({ ticketId: ticket.id, kind: 'first_response' });
   });
 
   it('watches nothing on a closed ticket or one whose breach is already recorded', async () => {

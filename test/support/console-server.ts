@@ -2,7 +2,8 @@
  * The whole system on a real HTTP port, for the browser test: the signed Twilio webhook, the
  * conversation processor with the real flows behind a BullMQ inbound worker, the sender worker
  * sending through the Twilio transport to the local fake Twilio API (the resident's phone), and
- * the console with its login. Built from the real modules, as the composition root wires them.
+ * the console with its login, and the resolution-feedback question on the ticket service's
+ * `onTicketChanged` hook. Built from the real modules, as the composition root wires them.
  */
 import type { Worker } from 'bullmq';
 import helmet from 'helmet';
@@ -11,6 +12,8 @@ import { createConsoleAuth } from '../../src/auth/console-auth';
 import { createInboundWorker } from '../../src/conversation/inbound-worker';
 import { createConsoleRouter } from '../../src/console/console-router';
 import type { Ticket } from '../../src/domain/ticket';
+import { createResolutionFeedback } from '../../src/feedback/resolution-feedback';
+import { loadFlows } from '../../src/flow-engine/flow-loader';
 import { createTranslator, type Translator } from '../../src/i18n/translator';
 import { createSendDispatcher } from '../../src/messaging/outbound/send-dispatcher';
 import { createSenderWorker, type SenderWorker } from '../../src/messaging/outbound/sender-worker';
@@ -52,24 +55,35 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(options: {
-  label: string;
-  /** The host's ticket hook, e.g. to ask "was it solved?" after a resolution. */
-  onTicketChanged?: (ticket: Ticket, action: TicketActionInput) => void | Promise<void>;
-}): Promise<ConsoleServer> {
+export async function startConsoleServer(options: { label: string }): Promise<ConsoleServer> {
   const fakeTwilio = await startFakeTwilioApi();
   const harness = await createConversationHarness({ label: options.label });
   const now = () => new Date().toISOString();
   const translator = createTranslator({ localesDir: join(__dirname, '../../locales') });
+  const dispatcher = createSendDispatcher({ queue: harness.queues.send, logger: testLogger });
   const userService = createUserService({ repo: harness.repo, now, newId });
+  // As the host wires it: after a resolution the resident is asked "was it solved? 1 Yes 2 No".
+  const feedback = createResolutionFeedback({
+    repo: harness.repo,
+    sessions: harness.sessions,
+    flows: loadFlows({ flowsDir: join(__dirname, '../../flows'), translator }),
+    translator,
+    dispatcher,
+    now,
+    newId,
+    sessionTimeoutMinutes: 30,
+    logger: testLogger,
+  });
   const ticketService = createTicketService({
     repo: harness.repo,
     translator,
-    dispatcher: createSendDispatcher({ queue: harness.queues.send, logger: testLogger }),
+    dispatcher,
     now,
     newId,
     logger: testLogger,
-    onTicketChanged: options.onTicketChanged,
+    onTicketChanged: async (ticket: Ticket, action: TicketActionInput) => {
+      if (action.type === 'resolve') await feedback.onTicketResolved(ticket);
+    },
   });
   const auth = createConsoleAuth({
     repo: harness.repo,

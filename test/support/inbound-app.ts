@@ -165,6 +165,8 @@ export function testLocality(overrides: Partial<Locality> = {}): Locality {
 
 export interface ConversationHarness extends IntakeHarness {
   processor: ConversationProcessor;
+  /** What `processor` was built from, to build a variant (e.g. with another Redis). */
+  processorDeps: ConversationProcessorDeps;
   translator: Translator;
   /** The text a resident receives for a key, as adapted to the channel. */
   text(key: string, params?: Record<string, string | number>, options?: { channel?: Channel; language?: Language }): string;
@@ -191,7 +193,7 @@ export async function createConversationHarness(options: {
   const translator = createTranslator({ localesDir: join(__dirname, '../../locales') });
   const flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator });
   const sessions = createSessionStore({ redis: intake.redis, prefix: intake.prefix });
-  const processor = createConversationProcessor({
+  const processorDeps: ConversationProcessorDeps = {
     repo: intake.repo,
     sessions,
     lock: createResidentLock({ redis: intake.redis, prefix: intake.prefix }),
@@ -202,7 +204,8 @@ export async function createConversationHarness(options: {
     sessionTimeoutMinutes: 30,
     clock: options.clock,
     ...options.processor,
-  });
+  };
+  const processor = createConversationProcessor(processorDeps);
 
   async function repliesTo(phone: string): Promise<OutboxMessage[]> {
     const resident = await intake.repo.findResidentByPhone(phone);
@@ -222,6 +225,7 @@ export async function createConversationHarness(options: {
   return {
     ...intake,
     processor,
+    processorDeps,
     translator,
     text: (key, params = {}, opts = {}) => adaptForChannel(translator.render(key, opts.language ?? 'es', params), opts.channel ?? 'sms'),
     sessions,

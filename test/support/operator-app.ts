@@ -1,15 +1,14 @@
 /**
  * The operator side assembled from real modules on top of the inbound test harness (signed
  * webhook, SQLite temp file, Redis under a unique prefix, real flows and locales): the ticket
- * service, the operator SMS commands, SLA deadlines, new-ticket alerts and the resolution
- * question, wired the way the composition root is expected to wire them.
+ * service, the operator SMS commands, SLA deadlines and the resolution question, wired the way
+ * the composition root is expected to wire them.
  *
  * `say` routes each stored inbound message as the conversation processor's operator hook will:
  * a sender registered as a user gets `createOperatorInbound`, everybody else the resident
  * conversation (the real processor).
  */
 import { randomBytes } from 'node:crypto';
-import { createNewTicketAlerts, type NewTicketAlerts } from '../../src/alerts/new-ticket-alerts';
 import type { OutboxMessage } from '../../src/domain/message';
 import type { Ticket } from '../../src/domain/ticket';
 import type { Role, User } from '../../src/domain/user';
@@ -22,7 +21,6 @@ import { createSlaDeadlines } from '../../src/sla/sla-calendar-cache';
 import { createTicketService } from '../../src/tickets/ticket-service';
 import type { TicketService } from '../../src/tickets/ticket-service-types';
 import { createConversationHarness, postWebhook, testLogger, TOWN_NUMBER, twilioForm, type ConversationHarness } from './inbound-app';
-import { createTestRedis } from './redis';
 import { randomReference } from '../../src/domain/reference';
 import type { Resident } from '../../src/domain/resident';
 import { makeTicket } from '../tickets/ticket-fixture';
@@ -30,10 +28,7 @@ import { makeTicket } from '../tickets/ticket-fixture';
 export interface OperatorHarness extends ConversationHarness {
   ticketService: TicketService;
   operatorInbound: OperatorInbound;
-  alerts: NewTicketAlerts;
   feedback: ResolutionFeedback;
-  /** Tickets handed to the processor's `onTicketsOpened` hook, in order. */
-  opened: Ticket[];
   addUser(options: { role: Role; phone?: string | null; onDuty?: boolean; localityIds?: string[] }): Promise<User>;
   /** Posts a signed SMS from `phone` and routes it; returns the texts sent back to that phone. */
   sayFrom(phone: string, text: string): Promise<string[]>;
@@ -44,16 +39,12 @@ export interface OperatorHarness extends ConversationHarness {
 }
 
 export async function createOperatorHarness(options: { label: string }): Promise<OperatorHarness> {
-  const opened: Ticket[] = [];
   // Late-bound: the processor is built before the repository exists.
   let computeDeadlines: ReturnType<typeof createSlaDeadlines>['computeDeadlines'] = async () => ({ firstResponseDueAt: null, resolutionDueAt: null });
   const h = await createConversationHarness({
     label: options.label,
     processor: {
       computeDeadlines: (ticket) => computeDeadlines(ticket),
-      onTicketsOpened: (tickets) => {
-        opened.push(...tickets);
-      },
     },
   });
   const sla = createSlaDeadlines({ repo: h.repo });
@@ -87,18 +78,6 @@ export async function createOperatorHarness(options: { label: string }): Promise
   });
   const commands = createOperatorCommandHandler({ repo: h.repo, ticketService, translator: h.translator, now, newId, logger: testLogger });
   const operatorInbound = createOperatorInbound({ repo: h.repo, commands, dispatcher, logger: testLogger, now });
-  const alertsRedis = createTestRedis();
-  const alerts = createNewTicketAlerts({
-    repo: h.repo,
-    alertsQueue: h.queues.alerts,
-    redis: alertsRedis,
-    translator: h.translator,
-    dispatcher,
-    now,
-    newId,
-    logger: testLogger,
-    digestSeconds: 60,
-  });
 
   async function drainRouted(): Promise<string[]> {
     const outboxIds: string[] = [];
@@ -117,9 +96,7 @@ export async function createOperatorHarness(options: { label: string }): Promise
     ...h,
     ticketService,
     operatorInbound,
-    alerts,
     feedback,
-    opened,
     async addUser({ role, phone, onDuty = true, localityIds }) {
       const at = now();
       return h.repo.createUser({
@@ -180,9 +157,6 @@ export async function createOperatorHarness(options: { label: string }): Promise
       await h.repo.commit({ ticketsCreated: [ticket] });
       return ticket;
     },
-    async close() {
-      alertsRedis.disconnect();
-      await h.close();
-    },
+    close: h.close,
   };
 }
