@@ -16,6 +16,12 @@ import { createMetrics, type Metrics } from '../observability/metrics';
 import { createTicketService } from '../tickets/ticket-service';
 import type { TicketActionInput, TicketService } from '../tickets/ticket-service-types';
 import type { Ticket } from '../domain/ticket';
+import { createNewTicketAlerts, type NewTicketAlerts } from '../alerts/new-ticket-alerts';
+import { createResolutionFeedback } from '../feedback/resolution-feedback';
+import { createOperatorCommandHandler } from '../operators/operator-commands';
+import { createOperatorInbound } from '../operators/operator-inbound';
+import { createSlaDeadlines } from '../sla/sla-calendar-cache';
+import { createSlaScheduler, type SlaScheduler } from '../sla/sla-scheduler';
 import { createUserService, type UserService } from '../users/user-service';
 import { createLocalityService, type LocalityService } from '../localities/locality-service';
 import { createInboundDedupe, type InboundDedupe } from '../messaging/inbound/inbound-dedupe';
@@ -61,6 +67,8 @@ export interface Container {
   dedupe: InboundDedupe;
   spool: IntakeSpool;
   processor: ConversationProcessor;
+  sla: SlaScheduler;
+  alerts: NewTicketAlerts;
   localities: LocalityService;
   users: UserService;
   apiTokens: ApiTokenService;
@@ -70,7 +78,7 @@ export interface Container {
    * Everything that must happen after an operator action is stored (metrics, the resident's
    * "was it solved?" question, SLA jobs). Later wiring adds listeners here.
    */
-  ticketChangeListeners: Array<(ticket: Ticket, action: TicketActionInput) => void | Promise<void>>;
+  ticketChangeListeners: Array<(ticket: Ticket, action: TicketActionInput) => unknown>;
   /** True without Twilio credentials: unsigned loopback webhooks, local transport, dev phone feed. */
   isLocalMode: boolean;
   close(): Promise<void>;
@@ -99,6 +107,58 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const spool = createIntakeSpool({ dir: config.SPOOL_DIR });
   const lock = createResidentLock({ redis, prefix });
 
+  const metrics = createMetrics();
+  metrics.observeQueues(queues);
+  const ticketChangeListeners: Container['ticketChangeListeners'] = [];
+  const tickets = createTicketService({
+    repo,
+    translator,
+    dispatcher,
+    now,
+    newId,
+    logger,
+    onTicketChanged: async (ticket, action) => {
+      for (const listener of ticketChangeListeners) await listener(ticket, action);
+    },
+  });
+
+  const slaDeadlines = createSlaDeadlines({ repo });
+  const sla = createSlaScheduler({ repo, slaQueue: queues.sla, logger, now, deadlines: slaDeadlines });
+  const alerts = createNewTicketAlerts({
+    repo,
+    alertsQueue: queues.alerts,
+    redis,
+    translator,
+    dispatcher,
+    now,
+    newId,
+    logger,
+    digestSeconds: config.ALERT_DIGEST_SECONDS,
+  });
+  const feedback = createResolutionFeedback({
+    repo,
+    sessions,
+    flows,
+    translator,
+    dispatcher,
+    now,
+    newId,
+    sessionTimeoutMinutes: config.SESSION_TIMEOUT_MINUTES,
+    logger,
+  });
+  ticketChangeListeners.push(
+    (ticket, action) => metrics.onTicketChanged(ticket, action),
+    (ticket, action) => sla.ticketChanged(ticket, action),
+    (ticket, action) => (action.type === 'resolve' ? feedback.onTicketResolved(ticket) : undefined),
+  );
+  const operatorInbound = createOperatorInbound({
+    repo,
+    commands: createOperatorCommandHandler({ repo, ticketService: tickets, translator, now, newId, logger }),
+    dispatcher,
+    logger,
+    now,
+  });
+
   const processor = createConversationProcessor({
     repo,
     sessions,
@@ -110,21 +170,15 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     sessionTimeoutMinutes: config.SESSION_TIMEOUT_MINUTES,
     clock,
     newId,
-  });
-
-  const metrics = createMetrics();
-  metrics.observeQueues(queues);
-  const ticketChangeListeners: Container['ticketChangeListeners'] = [(ticket, action) => metrics.onTicketChanged(ticket, action)];
-  const tickets = createTicketService({
-    repo,
-    translator,
-    dispatcher,
-    now,
-    newId,
-    logger,
-    onTicketChanged: async (ticket, action) => {
-      for (const listener of ticketChangeListeners) await listener(ticket, action);
+    operatorInbound,
+    computeDeadlines: slaDeadlines.computeDeadlines,
+    resolutionAfterReopen: slaDeadlines.resolutionAfterReopen,
+    onTicketsOpened: async (opened) => {
+      for (const ticket of opened) metrics.ticketsOpened.inc({ category: ticket.category });
+      await alerts.ticketsOpened(opened);
+      await sla.ticketsOpened(opened);
     },
+    onTicketReopened: (ticket) => sla.schedule(ticket),
   });
 
   return {
@@ -146,6 +200,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     dedupe,
     spool,
     processor,
+    sla,
+    alerts,
     localities: createLocalityService({ repo, now, newId }),
     users: createUserService({ repo, now, newId }),
     apiTokens: createApiTokenService({ repo, now, newId }),

@@ -1,8 +1,11 @@
 /**
- * The queue workers of a worker process: conversations (inbound) and sending.
+ * The queue workers of a worker process: conversations (inbound), sending, SLA deadlines and
+ * new-ticket alert digests.
  */
 import { createInboundWorker } from '../conversation/inbound-worker';
 import { createSenderWorker } from '../messaging/outbound/sender-worker';
+import { createAlertsWorker } from '../alerts/alerts-worker';
+import { createSlaBreachChecker, createSlaBreachWorker } from '../sla/sla-breach-worker';
 import type { Container } from './container';
 
 export async function startWorkers(container: Container): Promise<{ close(): Promise<void> }> {
@@ -17,9 +20,26 @@ export async function startWorkers(container: Container): Promise<{ close(): Pro
     now: container.clock,
     whatsappTemplateSid: container.config.TWILIO_WHATSAPP_TEMPLATE_SID,
   });
+  const slaWorker = createSlaBreachWorker({
+    connection,
+    prefix,
+    logger,
+    checker: createSlaBreachChecker({
+      repo,
+      translator: container.translator,
+      dispatcher: container.dispatcher,
+      scheduler: container.sla,
+      now: container.now,
+      logger,
+      onBreach: (ticket) => container.metrics.slaBreaches.inc({ category: ticket.category }),
+    }),
+  });
+  const alertsWorker = createAlertsWorker({ connection, prefix, alerts: container.alerts, logger });
+  // Deadlines are delayed jobs in Redis; the store is the truth, so rebuild them at start-up.
+  await container.sla.rebuildFromStore();
   return {
     async close() {
-      await Promise.all([inbound.close(), sender.close()]);
+      await Promise.all([inbound.close(), sender.close(), slaWorker.close(), alertsWorker.close()]);
     },
   };
 }

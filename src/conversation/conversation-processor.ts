@@ -42,13 +42,24 @@ export interface ConversationProcessorDeps {
   /** SLA deadlines for new tickets (issue 3). */
   computeDeadlines?: ComputeDeadlines;
   /** Called after the tickets are stored and the replies enqueued (alerts, SLA jobs). */
-  onTicketsOpened?: (tickets: Ticket[]) => void | Promise<void>;
+  onTicketsOpened?: (tickets: Ticket[]) => unknown;
+  /** The new resolution deadline when a resident's "not solved" reopens a ticket (issue 3). */
+  resolutionAfterReopen?: (ticket: Ticket, reopenedAt: string) => Promise<string | null>;
+  /** Called after the commit for each ticket the resident's feedback reopened (SLA jobs). */
+  onTicketReopened?: (ticket: Ticket) => unknown;
+  /**
+   * Staff phones (issue 3): a message from a user's number is an operator command, answered and
+   * marked processed by this hook in its own commit; null means "not staff, run the resident flow".
+   */
+  operatorInbound?: {
+    handle(message: InboundMessage, locality: Locality | null): Promise<{ outboxIds: string[] } | null>;
+  };
   clock?: () => Date;
   newId?: () => string;
   newReference?: () => string;
 }
 
-export type TurnOutcome = 'processed' | 'no_locality' | 'ignored_opted_out' | 'failed_safely';
+export type TurnOutcome = 'processed' | 'operator_command' | 'no_locality' | 'ignored_opted_out' | 'failed_safely';
 
 export interface ProcessedTurn {
   messageId: string;
@@ -69,6 +80,14 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
   const clock = deps.clock ?? (() => new Date());
   const makeId = deps.newId ?? newId;
   const makeReference = deps.newReference ?? randomReference;
+  const effectsDeps = {
+    repo: deps.repo,
+    translator: deps.translator,
+    computeDeadlines: deps.computeDeadlines,
+    resolutionAfterReopen: deps.resolutionAfterReopen,
+    logger: deps.logger,
+    newId: makeId,
+  };
 
   async function ensureResident(message: InboundMessage, locality: Locality, now: Date): Promise<Resident> {
     const existing = await deps.repo.findResidentByPhone(message.fromPhone);
@@ -102,10 +121,15 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     });
     const actsOnIt = !resident.optedOut || turn.events.some((event) => event.type === 'opted_in');
     const events: EngineEvent[] = actsOnIt ? turn.events : [];
-    const effects = await buildTurnEffects(
-      { repo: deps.repo, translator: deps.translator, computeDeadlines: deps.computeDeadlines, logger: deps.logger, newId: makeId },
-      { message, resident, locality, events, turnAt: turn.turnAt, appliedAt, conversationStartedAt: stored?.startedAt ?? null },
-    );
+    const effects = await buildTurnEffects(effectsDeps, {
+      message,
+      resident,
+      locality,
+      events,
+      turnAt: turn.turnAt,
+      appliedAt,
+      conversationStartedAt: stored?.startedAt ?? null,
+    });
     return { effects, session: turn.session, actsOnIt };
   }
 
@@ -130,10 +154,15 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
           },
           { type: 'reply_queued', key: 'system.try_again_later', params: {} },
         ];
-    const effects = await buildTurnEffects(
-      { repo: deps.repo, translator: deps.translator, computeDeadlines: deps.computeDeadlines, logger: deps.logger, newId: makeId },
-      { message, resident, locality, events, turnAt: appliedAt.toISOString(), appliedAt, conversationStartedAt: null },
-    );
+    const effects = await buildTurnEffects(effectsDeps, {
+      message,
+      resident,
+      locality,
+      events,
+      turnAt: appliedAt.toISOString(),
+      appliedAt,
+      conversationStartedAt: null,
+    });
     await deps.repo.commit(effects.unit);
     await deps.sessions.delete(resident.id).catch(() => undefined);
     return effects;
@@ -144,6 +173,8 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     let appliedAt = clock();
     const result: ProcessedTurn = { messageId: message.id, outcome: 'processed', ticketIds: [], outboxIds: [] };
     const locality = await deps.repo.findLocalityForNumber(message.toPhone);
+    const staff = deps.operatorInbound ? await deps.operatorInbound.handle(message, locality) : null;
+    if (staff) return { ...result, outcome: 'operator_command', outboxIds: staff.outboxIds };
     if (!locality) {
       deps.logger.warn({ messageId: message.id }, 'inbound message to a number no locality answers; marked processed');
       await deps.repo.commit(noLocalityUnit(message, appliedAt));
@@ -180,6 +211,7 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     await deps.dispatcher.enqueue(applied.effects.outboxIds);
     const tickets = applied.effects.ticketsOpened;
     await notifyTicketsOpened(tickets);
+    await notifyTicketsReopened(applied.effects.ticketsReopened);
     return {
       ...result,
       outcome: applied.actsOnIt ? 'processed' : 'ignored_opted_out',
@@ -194,6 +226,17 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       await deps.onTicketsOpened(tickets);
     } catch (error) {
       deps.logger.error({ ticketIds: tickets.map((t) => t.id), err: String(error) }, 'onTicketsOpened hook failed');
+    }
+  }
+
+  async function notifyTicketsReopened(tickets: Ticket[]): Promise<void> {
+    if (!deps.onTicketReopened) return;
+    for (const ticket of tickets) {
+      try {
+        await deps.onTicketReopened(ticket);
+      } catch (error) {
+        deps.logger.error({ ticketId: ticket.id, err: String(error) }, 'onTicketReopened hook failed');
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import type { InboundMessage } from '../domain/message';
 import type { Gender, Language } from '../domain/resident';
 import type { Ticket, TimelineEntry } from '../domain/ticket';
 import type { EngineEvent } from '../flow-engine/engine-types';
+import type { Logger } from '../shared/logger';
 
 export type TicketOpenedEvent = Extract<EngineEvent, { type: 'ticket_opened' }>;
 
@@ -89,9 +90,17 @@ export function openTicket(input: OpenTicketInput): { ticket: Ticket; timeline: 
   return { ticket, timeline };
 }
 
-/** Applies the SLA hook, if any, to a freshly opened ticket. */
-export async function withDeadlines(ticket: Ticket, computeDeadlines?: ComputeDeadlines): Promise<Ticket> {
+/**
+ * Applies the SLA hook, if any, to a freshly opened ticket. A hook that fails leaves the ticket
+ * without deadlines (logged): the complaint matters more than its SLA arithmetic.
+ */
+export async function withDeadlines(ticket: Ticket, computeDeadlines: ComputeDeadlines | undefined, logger: Logger): Promise<Ticket> {
   if (!computeDeadlines) return ticket;
-  const deadlines = await computeDeadlines(ticket);
-  return { ...ticket, firstResponseDueAt: deadlines.firstResponseDueAt, resolutionDueAt: deadlines.resolutionDueAt };
+  try {
+    const deadlines = await computeDeadlines(ticket);
+    return { ...ticket, firstResponseDueAt: deadlines.firstResponseDueAt, resolutionDueAt: deadlines.resolutionDueAt };
+  } catch (error) {
+    logger.error({ ticketId: ticket.id, err: String(error) }, 'SLA deadlines not computed for a new ticket');
+    return ticket;
+  }
 }

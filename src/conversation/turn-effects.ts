@@ -10,6 +10,7 @@ import type { Language, Resident } from '../domain/resident';
 import type { Ticket, TimelineEntry } from '../domain/ticket';
 import type { EngineEvent } from '../flow-engine/engine-types';
 import type { Translator } from '../i18n/translator';
+import { applyFeedbackAnswer } from '../feedback/feedback-answer';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import type { Logger } from '../shared/logger';
 import type { Repository, UnitOfWork } from '../store/repository';
@@ -26,9 +27,11 @@ export class TurnComputationError extends Error {
 }
 
 export interface TurnEffectsDeps {
-  repo: Pick<Repository, 'findTicketByReference' | 'listTimeline' | 'listTickets'>;
+  repo: Pick<Repository, 'findTicketByReference' | 'listTimeline' | 'listTickets' | 'listUsers' | 'getUser' | 'getLocality'>;
   translator: Pick<Translator, 'render'>;
   computeDeadlines?: ComputeDeadlines;
+  /** The new resolution deadline of a ticket the resident's "No, not solved" reopens (issue 3). */
+  resolutionAfterReopen?: (ticket: Ticket, reopenedAt: string) => Promise<string | null>;
   logger: Logger;
   newId: () => string;
 }
@@ -49,6 +52,9 @@ export interface TurnInput {
 export interface TurnEffects {
   unit: UnitOfWork;
   ticketsOpened: Ticket[];
+  /** Tickets the resident's feedback reopened, as they are after the commit. */
+  ticketsReopened: Ticket[];
+  /** Every outbox row of the unit: replies and staff alerts. */
   outboxIds: string[];
 }
 
@@ -65,6 +71,7 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
   const timeline: TimelineEntry[] = [];
   const outbox: OutboxMessage[] = [];
   const ticketUpdates: NonNullable<UnitOfWork['ticketUpdates']> = [];
+  const ticketsReopened: Ticket[] = [];
 
   const queueReply = (key: string, params: Record<string, string | number>, ticketId: string | null, kind = 'flow_reply') => {
     const text = render(deps.translator, key, state.language, params);
@@ -120,7 +127,7 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
           reporter: { gender: state.gender, language: state.language },
           at: input.turnAt,
         });
-        tickets.push(await withDeadlines(opened.ticket, deps.computeDeadlines));
+        tickets.push(await withDeadlines(opened.ticket, deps.computeDeadlines, deps.logger));
         timeline.push(...opened.timeline);
         break;
       }
@@ -136,22 +143,14 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
         break;
       }
       case 'resolution_feedback': {
-        const ticket = await deps.repo.findTicketByReference(event.reference);
-        if (!ticket || ticket.residentId !== resident.id) break;
-        ticketUpdates.push({
-          id: ticket.id,
-          patch: { residentConfirmedSolved: event.solved, residentRating: event.rating, updatedAt: input.turnAt },
-        });
-        timeline.push({
-          id: deps.newId(),
-          ticketId: ticket.id,
-          at: input.turnAt,
-          type: 'resident_feedback',
-          actor: 'resident',
-          text: null,
-          isPublic: false,
-          data: { solved: event.solved, rating: event.rating },
-        });
+        const answer = await applyFeedbackAnswer(
+          { repo: deps.repo, translator: deps.translator, newId: deps.newId, logger: deps.logger, resolutionAfterReopen: deps.resolutionAfterReopen },
+          { event, residentId: resident.id, at: input.turnAt },
+        );
+        ticketUpdates.push(...answer.unit.ticketUpdates);
+        timeline.push(...answer.unit.timeline);
+        outbox.push(...answer.alerts);
+        if (answer.outcome === 'reopened' && answer.ticket) ticketsReopened.push(answer.ticket);
         break;
       }
       case 'session_expired':
@@ -174,7 +173,7 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
     timeline,
     outbox,
   };
-  return { unit, ticketsOpened: tickets, outboxIds: outbox.map((row) => row.id) };
+  return { unit, ticketsOpened: tickets, ticketsReopened, outboxIds: outbox.map((row) => row.id) };
 }
 
 type ResidentPatch = NonNullable<UnitOfWork['residentUpdates']>[number]['patch'];

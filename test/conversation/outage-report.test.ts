@@ -84,6 +84,32 @@ describe('a resident reports an outage by SMS, from the first message to the ref
   });
 });
 
+describe('a resident switches language in the middle of a report', () => {
+  let h: ConversationHarness;
+
+  beforeAll(async () => {
+    h = await createConversationHarness({ label: 'language-switch' });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('gets the interrupted question again in English, and the ticket records English', async () => {
+    const from = '+51955000003';
+    await h.say(from, 'hola');
+    await h.say(from, '1');
+
+    const switched = await h.say(from, 'LANGUAGE EN');
+
+    expect(switched).toEqual([h.text('language.changed', { resuming: 'yes' }, { language: 'en' }), h.text('outage.ask_scope', {}, { language: 'en' })]);
+    for (const text of ['1', '1', '0']) await h.say(from, text);
+    const resident = await h.repo.findResidentByPhone(from);
+    expect(resident?.language).toBe('en');
+    const { items } = await h.repo.listTickets({ residentId: resident!.id });
+    expect(items).toEqual([expect.objectContaining({ reporterLanguage: 'en' })]);
+  });
+});
+
 describe('a resident writes by WhatsApp', () => {
   let h: ConversationHarness;
 

@@ -21,11 +21,12 @@ import {
   type IntakeHarness,
 } from '../support/inbound-app';
 
-const NOTHING_LISTENS = { host: '127.0.0.1', port: 1 };
+const NOTHING_LISTENS = { host: '127.0.0.1', port: 1, disconnectTimeout: 20 };
 
 describe('intake while Redis is unreachable', () => {
   let h: IntakeHarness;
   let deadRedis: Redis;
+  let deadQueueConnection: Redis;
   let deadQueue: Queue<InboundJob>;
   let app: express.Express;
 
@@ -33,10 +34,9 @@ describe('intake while Redis is unreachable', () => {
     h = await createIntakeHarness({ label: 'redis-down-intake' });
     deadRedis = new Redis({ ...NOTHING_LISTENS, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
     deadRedis.on('error', () => undefined);
-    deadQueue = new Queue<InboundJob>('inbound', {
-      connection: { ...NOTHING_LISTENS, maxRetriesPerRequest: 1, retryStrategy: () => null },
-      prefix: h.prefix,
-    });
+    deadQueueConnection = new Redis({ ...NOTHING_LISTENS, maxRetriesPerRequest: null, enableOfflineQueue: false, retryStrategy: () => null });
+    deadQueueConnection.on('error', () => undefined);
+    deadQueue = new Queue<InboundJob>('inbound', { connection: deadQueueConnection, prefix: h.prefix });
     deadQueue.on('error', () => undefined);
     app = express();
     app.use(
@@ -52,6 +52,7 @@ describe('intake while Redis is unreachable', () => {
     );
   });
   afterAll(async () => {
+    deadQueueConnection.disconnect();
     await deadQueue.close().catch(() => undefined);
     deadRedis.disconnect();
     await h.close();

@@ -59,7 +59,7 @@ describe('Redis restarted mid-conversation', () => {
     const from = '+51955100002';
     await postWebhook(h.app, twilioForm({ From: from, Body: 'no hay agua' })).expect(200);
     const [message] = await h.repo.listUnprocessedInboundFrom(from);
-    const unreachable = new Redis({ host: '127.0.0.1', port: 1, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    const unreachable = new Redis({ host: '127.0.0.1', port: 1, disconnectTimeout: 20, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
     unreachable.on('error', () => undefined);
     const cutOff = createConversationProcessor({
       ...h.processorDeps,

@@ -1,8 +1,14 @@
 /**
  * `POST /webhooks/twilio/messages`: what Twilio calls for every SMS and WhatsApp message to a
- * town's number. Verify (403) → parse (400) → durable intake → 200 with empty TwiML. Twilio
- * does not retry an SMS webhook that answered 4xx/5xx, so every 200 means "kept", and the only
- * 500 is the case where neither the store nor the local spool could keep the message.
+ * town's number. Size cap (413) → verify signature (403) → parse (400) → durable intake → 200
+ * with empty TwiML. Every 200 means "kept" (stored, or spooled to disk when the store is down).
+ *
+ * The only 500 is when neither the store nor the spool could keep the message (disk full and
+ * store down). Twilio does not retry a messaging webhook that answered 5xx unless the number's
+ * webhook URL asks for it with a connection override (e.g. `#rc=2&rt=1000`); otherwise the
+ * message is lost for us but stays visible in Twilio's console (error 11200) and message log,
+ * and the resident gets no answer. The Redis dedupe key is released first, so a retry is
+ * accepted as new.
  */
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { verifyTwilioSignature } from '../../http/twilio-webhook-auth';

@@ -1,0 +1,66 @@
+import type Redis from 'ioredis';
+import { createResidentLock, LockLostError, LockTimeoutError } from '../../src/conversation/resident-lock';
+import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
+
+describe('the per-resident lock', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('resident-lock');
+
+  beforeAll(() => {
+    redis = createTestRedis();
+  });
+  afterAll(async () => {
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('makes a second holder wait until the first is done', async () => {
+    const lock = createResidentLock({ redis, prefix });
+    const order: string[] = [];
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+
+    const first = lock.withLock('r1', async () => {
+      order.push('first:start');
+      await firstHeld;
+      order.push('first:end');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = lock.withLock('r1', async () => {
+      order.push('second');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    releaseFirst();
+    await Promise.all([first, second]);
+
+    expect(order).toEqual(['first:start', 'first:end', 'second']);
+  });
+
+  it('gives up with LockTimeoutError when the lock stays taken, so the job retries later', async () => {
+    const lock = createResidentLock({ redis, prefix, waitMs: 100 });
+    let release!: () => void;
+    const held = lock.withLock('r2', () => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    await expect(lock.withLock('r2', async () => 'never')).rejects.toBeInstanceOf(LockTimeoutError);
+    release();
+    await held;
+  });
+
+  it('never extends nor releases a lock that expired and was taken by someone else', async () => {
+    const shortLock = createResidentLock({ redis, prefix, ttlMs: 50 });
+    const key = `${prefix}:lock:resident:r3`;
+    let extendError: unknown = null;
+
+    await shortLock.withLock('r3', async (handle) => {
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      await redis.set(key, 'another-worker-token', 'PX', 5_000);
+      extendError = await handle.extend().catch((error: unknown) => error);
+    });
+
+    expect(extendError).toBeInstanceOf(LockLostError);
+    expect(await redis.get(key)).toBe('another-worker-token');
+  });
+});
