@@ -42,6 +42,30 @@ export async function runChat(options: ChatOptions): Promise<void> {
   print(interactive ? 'Type a message and press Enter (Ctrl+D to quit).' : '');
 
   const rl = createInterface({ input: process.stdin, terminal: interactive });
+  const printReplies = (replies: FeedMessage[]) => {
+    for (const reply of replies) {
+      print(`< ${reply.body.replace(/\n/g, '\n  ')}`);
+      if (reply.createdAt > since) since = reply.createdAt;
+    }
+  };
+
+  // Interactive: operator replies and status changes arrive at any time, so keep listening.
+  let listening = true;
+  const listener = interactive
+    ? (async () => {
+        while (listening) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          if (!listening) break;
+          const fresh = await fetchNew(options, since, seen).catch(() => []);
+          if (fresh.length > 0) {
+            out.write('\r');
+            printReplies(fresh);
+            out.write('> ');
+          }
+        }
+      })()
+    : null;
+
   const lines = rl[Symbol.asyncIterator]();
   if (interactive) out.write('> ');
   for (;;) {
@@ -55,13 +79,12 @@ export async function runChat(options: ChatOptions): Promise<void> {
     if (!interactive) print(`> ${text}`);
     await sendAsTwilio(options, text);
     const replies = await waitForReplies(options, since, seen);
-    for (const reply of replies) {
-      print(`< ${reply.body.replace(/\n/g, '\n  ')}`);
-      if (reply.createdAt > since) since = reply.createdAt;
-    }
-    if (replies.length === 0) print('  (no reply yet: is the worker running? replies go to a real phone when Twilio is configured)');
+    printReplies(replies);
+    if (replies.length === 0 && !interactive) print('  (no reply yet: is the worker running? replies go to a real phone when Twilio is configured)');
     if (interactive) out.write('> ');
   }
+  listening = false;
+  await listener;
   rl.close();
 }
 
@@ -92,25 +115,30 @@ async function sendAsTwilio(options: ChatOptions, body: string): Promise<void> {
   }
 }
 
+/** New messages to this phone since `since` that were not printed yet (marks them seen). */
+async function fetchNew(options: ChatOptions, since: string, seen: Set<string>): Promise<FeedMessage[]> {
+  const url = new URL('/dev/phone/messages', options.url);
+  url.searchParams.set('phone', options.from);
+  url.searchParams.set('after', since);
+  const response = await fetch(url);
+  if (response.status === 404) return [];
+  const { messages } = (await response.json()) as { messages: FeedMessage[] };
+  const fresh = messages.filter((m) => !seen.has(m.id));
+  for (const message of fresh) seen.add(message.id);
+  return fresh;
+}
+
 /** Polls the local outbox feed until replies stop arriving for a moment. */
 async function waitForReplies(options: ChatOptions, since: string, seen: Set<string>): Promise<FeedMessage[]> {
   const collected: FeedMessage[] = [];
   const deadline = Date.now() + options.waitMs;
-  let quietSince = 0;
+  let lastArrival = 0;
   while (Date.now() < deadline) {
-    const url = new URL('/dev/phone/messages', options.url);
-    url.searchParams.set('phone', options.from);
-    url.searchParams.set('after', since);
-    const response = await fetch(url).catch(() => null);
-    if (!response || response.status === 404) return collected;
-    const { messages } = (await response.json()) as { messages: FeedMessage[] };
-    const fresh = messages.filter((m) => !seen.has(m.id));
-    for (const message of fresh) {
-      seen.add(message.id);
-      collected.push(message);
-    }
-    if (fresh.length > 0) quietSince = Date.now();
-    if (collected.length > 0 && Date.now() - quietSince > 700) break;
+    const fresh = await fetchNew(options, since, seen).catch(() => null);
+    if (fresh === null) return collected;
+    collected.push(...fresh);
+    if (fresh.length > 0) lastArrival = Date.now();
+    if (collected.length > 0 && Date.now() - lastArrival > 700) break;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   return collected;

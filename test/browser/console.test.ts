@@ -55,7 +55,7 @@ describe('operator console in a browser', () => {
     await server.waitForPhoneMessages(RESIDENT, 6);
     reference = /codigo (\d{7})/.exec(texts.join('\n'))?.[1] ?? '';
     expect(reference).toMatch(/^\d{7}$/);
-    const [ticket] = (await server.harness.repo.listTickets({ residentId: (await server.harness.repo.findResidentByPhone(RESIDENT))!.id })).items;
+    const [ticket] = (await server.repo.listTickets({ residentId: (await server.repo.findResidentByPhone(RESIDENT))!.id })).items;
     expect(ticket).toMatchObject({ reference, category: 'outage', sector: 'Centro', status: 'open' });
   });
 
@@ -64,6 +64,7 @@ describe('operator console in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.fill('#username', 'rosa');
     await page.fill('#password', OPERATOR_PASSWORD);
+    page.on('request', (r) => { if (r.method() === 'POST') console.log('DEBUG', r.url(), JSON.stringify(r.headers())); });
     await page.click('button[type=submit]');
     await page.waitForURL(`${server.baseUrl}/tickets`);
 

@@ -1,0 +1,111 @@
+/**
+ * What a newcomer does after cloning: `aguavoz start` on the embedded default (SQLite, local
+ * Redis, no Twilio account), then `aguavoz chat` to report each of the five kinds of problem and
+ * ask for the status of one. Real processes, real HTTP, real Redis, a real SQLite file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { tempSqlitePath } from '../support/sqlite';
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'aguavoz.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`exit ${code}: ${output}`))));
+    child.stdin.end(input);
+  });
+}
+
+describe('a newcomer starts the embedded default and reports by `aguavoz chat`', () => {
+  const db = tempSqlitePath('e2e');
+  const prefix = uniquePrefix('e2e');
+  let server: ChildProcess;
+  let serverOutput = '';
+  let env: NodeJS.ProcessEnv;
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SQLITE_PATH: db.path,
+      SPOOL_DIR: join(db.path, '..', 'spool'),
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      ALERT_DIGEST_SECONDS: '1',
+    };
+    server = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    const deadline = Date.now() + 45_000;
+    while (!serverOutput.includes('listening on')) {
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`server did not start:\n${serverOutput}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    const redis = new Redis(TEST_REDIS_URL);
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+    db.cleanup();
+  });
+
+  it('prints the seeded demo locality and the admin password once', () => {
+    expect(serverOutput).toMatch(/Seeded the demo locality/);
+    expect(serverOutput).toMatch(/Log in as "admin" with password: \S{8,}/);
+  });
+
+  const reports: Array<{ kind: string; from: string; lines: string[] }> = [
+    { kind: 'outage', from: '+51987100001', lines: ['no hay agua desde ayer', '1', '2', '4'] },
+    { kind: 'billing', from: '+51987100002', lines: ['mi recibo vino muy caro', '0', '1', '0', '4'] },
+    { kind: 'water quality', from: '+51987100003', lines: ['el agua sale turbia', '1', '2', '1', '4'] },
+    { kind: 'leak', from: '+51987100004', lines: ['hay una fuga en la calle', 'frente al mercado', '1', '4'] },
+    { kind: 'sewage', from: '+51987100005', lines: ['el desague se rebalsa', '1', '1', 'jiron lima 123, frente a la plaza', '2', '4'] },
+  ];
+
+  it.each(reports)('a resident reports a $kind problem and gets a 7-digit reference', async ({ from, lines }) => {
+    const transcript = await run(['chat', '--url', url, '--from', from, '--wait', '4000'], env, `${lines.join('\n')}\n`);
+    const reference = /codigo (\d{7})/.exec(transcript)?.[1];
+    if (!reference) {
+      // Report the whole conversation: it shows which question the flow was at.
+      throw new Error(`no reference in the conversation:\n${transcript}`);
+    }
+    const status = await run(['chat', '--url', url, '--from', from, '--wait', '4000'], env, `ESTADO ${reference}\n`);
+    expect(status).toContain(`Su reclamo ${reference}`);
+  }, 60_000);
+
+  it('the CLI validates the flows', async () => {
+    const output = await run(['flows', 'check'], env, '');
+    expect(output).toMatch(/^ok: \d+ flows/m);
+  });
+});
