@@ -18,6 +18,14 @@ import { openTicket, withDeadlines, type ComputeDeadlines } from './ticket-openi
 import { lookUpStatus } from './status-reply';
 
 /** The pure part of a turn (engine, rendering) threw: a bug or bad content, not an outage. */
+/**
+ * Replies with a kind of their own. The STOP confirmation must reach a resident who has just
+ * opted out: the sender lets only `opt_out_confirmation` rows through to opted-out residents.
+ */
+const OUTBOX_KIND_BY_KEY: Record<string, string> = {
+  'system.opted_out_confirmation': 'opt_out_confirmation',
+};
+
 export class TurnComputationError extends Error {
   readonly code = 'turn_computation_failed';
   constructor(readonly stage: string, override readonly cause: unknown) {
@@ -134,7 +142,7 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
       case 'reply_queued': {
         const reference = event.params.reference;
         const ticket = tickets.find((t) => reference !== undefined && t.reference === String(reference));
-        queueReply(event.key, event.params, ticket?.id ?? null);
+        queueReply(event.key, event.params, ticket?.id ?? null, OUTBOX_KIND_BY_KEY[event.key] ?? 'flow_reply');
         break;
       }
       case 'status_requested': {

@@ -10,6 +10,10 @@ export const REDACTED_PATHS = [
   'fromPhone',
   'From',
   'To',
+  // What a resident writes is personal too (names, DNI, addresses).
+  'Body',
+  'body.Body',
+  '*.Body',
   'body.From',
   'body.To',
   '*.phone',

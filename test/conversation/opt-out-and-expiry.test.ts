@@ -15,7 +15,11 @@ describe('opted-out residents', () => {
     await h.say(from, 'hola');
 
     expect(await h.say(from, 'BAJA')).toEqual([h.text('system.opted_out_confirmation')]);
-    expect((await h.repo.findResidentByPhone(from))?.optedOut).toBe(true);
+    const optedOut = await h.repo.findResidentByPhone(from);
+    expect(optedOut?.optedOut).toBe(true);
+    // The sender lets only this kind through to an opted-out resident: the confirmation still goes.
+    const [confirmation] = await h.repo.listOutboxByResident(optedOut!.id, { limit: 1 });
+    expect(confirmation).toMatchObject({ kind: 'opt_out_confirmation', body: h.text('system.opted_out_confirmation') });
 
     expect(await h.say(from, 'no hay agua desde ayer en toda la calle')).toEqual([]);
     expect(await h.say(from, '1')).toEqual([]);

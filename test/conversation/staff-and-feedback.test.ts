@@ -63,10 +63,9 @@ describe('hooks for operators (issue 3) in the conversation processor', () => {
     expect((await feedback.onTicketResolved((await h.repo.getTicket(opened!.id))!)).outcome).toBe('asked');
 
     await h.say(from, 'no');
-    await h.say(from, '2');
 
     const after = await h.repo.getTicket(opened!.id);
-    expect(after).toMatchObject({ status: 'open', reopenCount: 1, residentConfirmedSolved: false, residentRating: 2 });
+    expect(after).toMatchObject({ status: 'open', reopenCount: 1, residentConfirmedSolved: false, residentRating: null });
     expect(reopened.map((t) => t.id)).toEqual([opened!.id]);
     expect((await h.repo.listTimeline(opened!.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['resident_feedback', 'reopened']));
   });

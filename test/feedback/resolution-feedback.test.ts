@@ -113,19 +113,18 @@ describe('the resident is asked whether the problem was solved', () => {
     expect(await sessions.get(resident.id)).toMatchObject({ flowId: 'resolution_feedback', vars: { reference: ticket.reference } });
   });
 
-  it('"2" (No) reopens the ticket with a new resolution deadline and alerts the assigned operator', async () => {
+  it('"2" (No) at once reopens the ticket with a new resolution deadline and alerts the assigned operator', async () => {
     const { resident, operator, ticket } = await resolvedTicket();
     await h.repo.commit({ ticketUpdates: [{ id: ticket.id, patch: { assigneeId: operator.id } }] });
     const onDutyColleague = await h.addUser({ role: 'operator' });
 
-    expect(await answer(resident, '2')).toEqual([]);
     const [event] = await answer(resident, '2');
-    expect(event).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: false, rating: 2 });
+    expect(event).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: false, rating: null });
     const effects = await applyAndCommit(resident, event!);
 
     const stored = await h.repo.getTicket(ticket.id);
     expect(effects.outcome).toBe('reopened');
-    expect(stored).toMatchObject({ status: 'open', reopenCount: 1, resolvedAt: null, residentConfirmedSolved: false, residentRating: 2 });
+    expect(stored).toMatchObject({ status: 'open', reopenCount: 1, resolvedAt: null, residentConfirmedSolved: false, residentRating: null });
     expect(Date.parse(stored!.resolutionDueAt!)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
     expect((await h.repo.listTimeline(ticket.id)).slice(-2).map((e) => [e.type, e.actor])).toEqual([
       ['resident_feedback', 'resident'],
@@ -146,8 +145,7 @@ describe('the resident is asked whether the problem was solved', () => {
     const { resident, ticket } = await resolvedTicket();
     const onDuty = await h.addUser({ role: 'operator' });
     const offDuty = await h.addUser({ role: 'operator', onDuty: false });
-    await answer(resident, 'no');
-    const [event] = await answer(resident, '0');
+    const [event] = await answer(resident, 'no');
     const effects = await applyAndCommit(resident, event!);
 
     expect(event).toMatchObject({ solved: false, rating: null });
@@ -159,9 +157,12 @@ describe('the resident is asked whether the problem was solved', () => {
 
   it('"1" (Yes) and a rating are recorded; the ticket stays resolved and nobody is alerted', async () => {
     const { resident, ticket } = await resolvedTicket();
-    await answer(resident, '1');
-    const [event] = await answer(resident, '5');
-    const effects = await applyAndCommit(resident, event!);
+    const [solvedEvent] = await answer(resident, '1');
+    expect(solvedEvent).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: true, rating: null });
+    expect(await applyAndCommit(resident, solvedEvent!)).toMatchObject({ outcome: 'recorded', alerts: [] });
+    const [ratingEvent] = await answer(resident, '5');
+    expect(ratingEvent).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: null, rating: 5 });
+    const effects = await applyAndCommit(resident, ratingEvent!);
 
     expect(effects).toMatchObject({ outcome: 'recorded', alerts: [] });
     expect(await h.repo.getTicket(ticket.id)).toMatchObject({ status: 'resolved', residentConfirmedSolved: true, residentRating: 5 });
