@@ -18,7 +18,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY flows ./flows
 COPY locales ./locales
-COPY src/console/views ./src/console/views
+COPY --from=build /app/dist/console/views ./dist/console/views
 USER node
 EXPOSE 3000
 ENTRYPOINT ["node", "bin/aguavoz.js"]

@@ -104,8 +104,22 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
     expect(status).toContain(`Su reclamo ${reference}`);
   }, 60_000);
 
+  it('answers /healthz and /readyz while running', async () => {
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { store: 'ok', redis: 'ok' } });
+  });
+
   it('the CLI validates the flows', async () => {
     const output = await run(['flows', 'check'], env, '');
     expect(output).toMatch(/^ok: \d+ flows/m);
   });
+
+  it('SIGTERM stops the process gracefully with exit code 0', async () => {
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(serverOutput).not.toMatch(/shutdown took too long/);
+  }, 30_000);
 });
