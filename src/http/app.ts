@@ -26,7 +26,14 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   app.set('trust proxy', false);
   app.use(createRequestLogging({ logger }));
   app.use(container.metrics.httpMiddleware);
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
+      // helmet's default `no-referrer` makes Chromium send `Origin: null` on same-site form posts,
+      // which the login's cross-site check must refuse; `same-origin` still leaks nothing outside.
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
 
   // Twilio does not retry an SMS webhook that failed, so a draining instance keeps taking
   // webhooks until its server closes; /readyz turns 503 first so a load balancer moves away.

@@ -34,6 +34,7 @@ describe('operator console in a browser', () => {
     await server.addOperator('rosa', 'Rosa Quispe');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: NARROW_VIEWPORT });
+    page.setDefaultTimeout(10_000);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
 
@@ -64,14 +65,11 @@ describe('operator console in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.fill('#username', 'rosa');
     await page.fill('#password', OPERATOR_PASSWORD);
-    { // TEMP-VERIFY
-      const r = await fetch(`${server.baseUrl}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=rosa&password=${OPERATOR_PASSWORD}` });
-      const cookie = /av_session=([^;]+)/.exec(r.headers.get('set-cookie') ?? '')![1]!;
-      await page.context().addCookies([{ name: 'av_session', value: cookie, url: server.baseUrl }]);
-      await page.goto(`${server.baseUrl}/tickets`);
-    }
-    if (0) // TEMP-VERIFY
-    await page.click('button[type=submit]');
+    const [login] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+      page.click('button[type=submit]'),
+    ]);
+    expect(login.status()).toBe(303);
     await page.waitForURL(`${server.baseUrl}/tickets`);
 
     const row = page.locator(`tr[data-ticket="${reference}"]`);

@@ -2,6 +2,7 @@
  * Who may see and change what through the console, over real HTTP (supertest), with real Redis
  * sessions, a real SQLite file and the real login form.
  */
+import request from 'supertest';
 import type { Locality } from '../../src/domain/locality';
 import type { Ticket } from '../../src/domain/ticket';
 import {
@@ -35,8 +36,7 @@ describe('console access control', () => {
   });
 
   it('sends a visitor without a session to the login form', async () => {
-    const agent = (await import('supertest')).default(h.app);
-    const res = await agent.get('/tickets');
+    const res = await request(h.app).get('/tickets');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login?next=%2Ftickets');
   });

@@ -1,96 +1,109 @@
 /**
- * Test builders for the operator console, from the real modules: the intake harness (webhook,
- * SQLite file, Redis under a unique prefix), console auth with Redis sessions, the user and
- * ticket services, the translator over the real `locales/`, and the console router.
- *
- * `startConsoleServer` adds what the browser test needs on top: the conversation processor with
- * the real flows behind a real BullMQ inbound worker, a sender worker whose Twilio transport
- * points at the local fake Twilio API (the resident's phone), and a real HTTP server on
- * 127.0.0.1.
+ * Test builders for the operator console, started from the composition root the web process
+ * uses (`createContainer` + `createHttpApp`: helmet, request logging, the console login and the
+ * console exactly as mounted in production), on a temp SQLite file and a unique Redis prefix,
+ * with one test locality. No worker runs here: messages to residents stay in the outbox, which
+ * tests read. `startConsoleServer` (console-server.ts) adds the workers and the fake Twilio API.
  */
-import express from 'express';
+import type express from 'express';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createConsoleAuth, type ConsoleAuth } from '../../src/auth/console-auth';
-import { createConsoleRouter } from '../../src/console/console-router';
+import { createContainer, type Container } from '../../src/app/container';
+import { loadConfig } from '../../src/config/config';
 import type { Locality } from '../../src/domain/locality';
 import type { Resident } from '../../src/domain/resident';
 import type { Ticket } from '../../src/domain/ticket';
 import type { Role } from '../../src/domain/user';
-import { createTranslator, type Translator } from '../../src/i18n/translator';
-import { createSendDispatcher } from '../../src/messaging/outbound/send-dispatcher';
+import { createHttpApp } from '../../src/http/app';
+import type { Translator } from '../../src/i18n/translator';
 import { newId } from '../../src/shared/ids';
 import type { Repository } from '../../src/store/repository';
-import type { TicketActionInput, TicketService } from '../../src/tickets/ticket-service-types';
-import { createTicketService } from '../../src/tickets/ticket-service';
-import { createUserService, type UserService } from '../../src/users/user-service';
-import { createIntakeHarness, testLocality, testLogger, type IntakeHarness } from './inbound-app';
+import { testLocality, testLogger } from './inbound-app';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis';
+import { tempSqlitePath } from './sqlite';
 
-export const LOCALES_DIR = join(__dirname, '../../locales');
 export const OPERATOR_PASSWORD = 'agua-segura-2025';
+
+export interface TestSystem {
+  container: Container;
+  locality: Locality;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root on a temp SQLite file and a unique Redis prefix, with one locality
+ * ("Villa Rica", sectors Centro, San Juan, La Florida, Alto Peru). `env` adds settings, e.g.
+ * Twilio credentials pointing at the fake Twilio API.
+ */
+export async function startTestSystem(options: { label: string; clock?: () => Date; env?: Record<string, string> }): Promise<TestSystem> {
+  const sqlite = tempSqlitePath(options.label);
+  const spoolDir = mkdtempSync(join(tmpdir(), `aguavoz-spool-${options.label}-`));
+  const prefix = uniquePrefix(options.label);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SQLITE_PATH: sqlite.path,
+    SPOOL_DIR: spoolDir,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    ...options.env,
+  });
+  const container = createContainer(config, { logger: testLogger, clock: options.clock });
+  await container.repo.init();
+  await waitForRedis(container);
+  const locality = await container.repo.createLocality(testLocality());
+  return {
+    container,
+    locality,
+    async close() {
+      await deletePrefix(container.redis, prefix).catch(() => undefined);
+      await container.close();
+      sqlite.cleanup();
+      rmSync(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** As at start-up: the fast-fail Redis connection refuses commands until it is ready. */
+async function waitForRedis(container: Container): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await container.redis.ping();
+      return;
+    } catch (error) {
+      if (attempt > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 export interface ConsoleHarness {
   app: express.Express;
-  intake: IntakeHarness;
+  container: Container;
   repo: Repository;
   locality: Locality;
   translator: Translator;
-  ticketService: TicketService;
-  userService: UserService;
-  auth: ConsoleAuth;
-  /** An operator (or other role) bound to `localityIds`, password {@link OPERATOR_PASSWORD}. */
+  /** A user bound to `localityIds` (operator unless `role`), password {@link OPERATOR_PASSWORD}. */
   addUser(options: { username: string; localityIds: string[]; role?: Role; name?: string }): Promise<{ id: string }>;
   close(): Promise<void>;
 }
 
-export interface ConsoleHarnessOptions {
-  label: string;
-  /** Fixed clock for the services (the console's countdowns too); real time by default. */
-  now?: () => Date;
-  /** Passed to the ticket service, e.g. to start the resolution-feedback question. */
-  onTicketChanged?: (ticket: Ticket, action: TicketActionInput) => void | Promise<void>;
-}
-
-/** Intake + auth + services + console on one express app (use with supertest). */
-export async function createConsoleHarness(options: ConsoleHarnessOptions): Promise<ConsoleHarness> {
-  const intake = await createIntakeHarness({ label: options.label });
-  const now = () => (options.now ?? (() => new Date()))().toISOString();
-  const translator = createTranslator({ localesDir: LOCALES_DIR });
-  const userService = createUserService({ repo: intake.repo, now, newId });
-  const ticketService = createTicketService({
-    repo: intake.repo,
-    translator,
-    dispatcher: createSendDispatcher({ queue: intake.queues.send, logger: testLogger }),
-    now,
-    newId,
-    logger: testLogger,
-    onTicketChanged: options.onTicketChanged,
-  });
-  const auth = createConsoleAuth({
-    repo: intake.repo,
-    redis: intake.redis,
-    keyPrefix: intake.prefix,
-    userService,
-    logger: testLogger,
-    now,
-    secureCookies: false,
-  });
-  intake.app.use(auth.router);
-  intake.app.use(createConsoleRouter({ ticketService, repo: intake.repo, translator, auth, now, logger: testLogger }));
-
+/** The web app of the composition root, for supertest. `now` fixes the clock (countdowns). */
+export async function createConsoleHarness(options: { label: string; now?: () => Date }): Promise<ConsoleHarness> {
+  const system = await startTestSystem({ label: options.label, clock: options.now });
+  const { container } = system;
   return {
-    app: intake.app,
-    intake,
-    repo: intake.repo,
-    locality: intake.locality,
-    translator,
-    ticketService,
-    userService,
-    auth,
+    app: createHttpApp(container, { isShuttingDown: () => false }),
+    container,
+    repo: container.repo,
+    locality: system.locality,
+    translator: container.translator,
     async addUser(input) {
-      const { user } = await userService.addUser({
+      const { user } = await container.users.addUser({
         username: input.username,
         name: input.name ?? input.username,
         role: input.role ?? 'operator',
@@ -99,7 +112,7 @@ export async function createConsoleHarness(options: ConsoleHarnessOptions): Prom
       });
       return { id: user.id };
     },
-    close: () => intake.close(),
+    close: () => system.close(),
   };
 }
 

@@ -5,20 +5,14 @@
  * environment differs: a temp SQLite file, a unique Redis prefix, and Twilio credentials whose
  * REST calls go to the local fake Twilio API — the resident's phone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createContainer, type Container } from '../../src/app/container';
+import type { Container } from '../../src/app/container';
 import { startWorkers } from '../../src/app/workers';
-import { loadConfig } from '../../src/config/config';
 import { createHttpApp } from '../../src/http/app';
 import type { Translator } from '../../src/i18n/translator';
 import type { Repository } from '../../src/store/repository';
-import { listenLocal, OPERATOR_PASSWORD } from './console-app';
+import { listenLocal, OPERATOR_PASSWORD, startTestSystem } from './console-app';
 import { startFakeTwilioApi, type FakeTwilioApi } from './fake-twilio-api';
-import { signatureFor, TEST_AUTH_TOKEN, TEST_PUBLIC_BASE_URL, testLocality, testLogger, twilioForm } from './inbound-app';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis';
-import { tempSqlitePath } from './sqlite';
+import { signatureFor, TEST_AUTH_TOKEN, TEST_PUBLIC_BASE_URL, twilioForm } from './inbound-app';
 
 export const FAKE_ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 
@@ -41,25 +35,16 @@ export interface ConsoleServer {
 
 export async function startConsoleServer(options: { label: string }): Promise<ConsoleServer> {
   const fakeTwilio = await startFakeTwilioApi();
-  const sqlite = tempSqlitePath(options.label);
-  const spoolDir = mkdtempSync(join(tmpdir(), `aguavoz-spool-${options.label}-`));
-  const prefix = uniquePrefix(options.label);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    SQLITE_PATH: sqlite.path,
-    SPOOL_DIR: spoolDir,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
-    TWILIO_API_BASE_URL: fakeTwilio.baseUrl,
-    PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+  const system = await startTestSystem({
+    label: options.label,
+    env: {
+      TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: fakeTwilio.baseUrl,
+      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+    },
   });
-  const container = createContainer(config, { logger: testLogger });
-  await container.repo.init();
-  const locality = await container.repo.createLocality(testLocality());
-  await waitForRedis(container);
+  const { container, locality } = system;
   const workers = await startWorkers(container);
   const http = await listenLocal(createHttpApp(container, { isShuttingDown: () => false }));
 
@@ -97,24 +82,9 @@ export async function startConsoleServer(options: { label: string }): Promise<Co
     async close() {
       await http.close();
       await workers.close();
-      await deletePrefix(container.redis, prefix).catch(() => undefined);
-      await container.close();
-      sqlite.cleanup();
-      rmSync(spoolDir, { recursive: true, force: true });
+      await system.close();
       await fakeTwilio.close();
     },
   };
 }
 
-/** As at start-up: the fast-fail connection refuses commands until it is ready. */
-async function waitForRedis(container: Container): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await container.redis.ping();
-      return;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
