@@ -84,6 +84,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // Operational errors (bad input, a missing account) carry a `code`: say what is wrong, no stack.
+  const isOperational = error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+  const isUserMistake = error instanceof Error && error.constructor === Error;
+  console.error(error instanceof Error ? (isOperational || isUserMistake ? `error: ${error.message}` : (error.stack ?? error.message)) : error);
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withStore } from '../app/open-store';
 import { ROLES, type Role } from '../domain/user';
 import { newId } from '../shared/ids';
+import { createApiTokenService } from '../auth/api-token-auth';
 import { createUserService } from '../users/user-service';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -64,6 +65,21 @@ export function registerUserCommands(program: Command): void {
       await withStore(async (repo) => {
         const { password } = await createUserService({ repo, now: () => new Date().toISOString(), newId }).resetPassword(username);
         console.log(`new password for ${username} (shown once): ${password}`);
+      });
+    });
+
+  user
+    .command('token')
+    .description('issue a REST API token for an account; prints it once')
+    .argument('<username>')
+    .option('--label <label>', 'what the token is for', 'api')
+    .action(async (username: string, options: { label: string }) => {
+      await withStore(async (repo) => {
+        const now = () => new Date().toISOString();
+        const found = await createUserService({ repo, now, newId }).findUser(username);
+        if (!found) throw new Error(`no account "${username}" (see: aguavoz user list)`);
+        const { token } = await createApiTokenService({ repo, now, newId }).issueToken(found.id, options.label);
+        console.log(`API token for ${username} (shown once; send it as "Authorization: Bearer <token>"):\n${token}`);
       });
     });
 }
