@@ -6,7 +6,7 @@
 import type Redis from 'ioredis';
 import { hasTwilioCredentials, type Config } from '../config/config';
 import { createConversationProcessor, type ConversationProcessor } from '../conversation/conversation-processor';
-import { createResidentLock } from '../conversation/resident-lock';
+import { createResidentLock } from '../shared/resident-lock';
 import { createSessionStore, type SessionStore } from '../conversation/session-store';
 import { loadFlows } from '../flow-engine/flow-loader';
 import type { LoadedFlows } from '../flow-engine/loaded-flows';

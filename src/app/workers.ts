@@ -4,6 +4,7 @@
  */
 import { createInboundWorker } from '../conversation/inbound-worker';
 import { createSenderWorker } from '../messaging/outbound/sender-worker';
+import { createResidentLock } from '../shared/resident-lock';
 import { createAlertsWorker } from '../alerts/alerts-worker';
 import { createSlaBreachChecker, createSlaBreachWorker } from '../sla/sla-breach-worker';
 import type { Container } from './container';
@@ -16,6 +17,7 @@ export async function startWorkers(container: Container): Promise<{ close(): Pro
     prefix,
     repo,
     transport: container.transport,
+    lock: createResidentLock({ redis: container.redis, prefix, scope: 'send' }),
     logger,
     now: container.clock,
     whatsappTemplateSid: container.config.TWILIO_WHATSAPP_TEMPLATE_SID,

@@ -21,8 +21,8 @@ import type { Translator } from '../i18n/translator';
 import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
 import { newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
-import { UniqueViolationError, type Repository, type UnitOfWork } from '../store/repository';
-import type { LockHandle, ResidentLock } from './resident-lock';
+import { AlreadyProcessedError, UniqueViolationError, type Repository, type UnitOfWork } from '../store/repository';
+import type { LockHandle, ResidentLock } from '../shared/resident-lock';
 import type { SessionStore } from './session-store';
 import type { ComputeDeadlines } from './ticket-opening';
 import { buildTurnEffects, TurnComputationError, type TurnEffects } from './turn-effects';
@@ -59,7 +59,7 @@ export interface ConversationProcessorDeps {
   newReference?: () => string;
 }
 
-export type TurnOutcome = 'processed' | 'operator_command' | 'no_locality' | 'ignored_opted_out' | 'failed_safely';
+export type TurnOutcome = 'processed' | 'operator_command' | 'no_locality' | 'ignored_opted_out' | 'failed_safely' | 'already_processed';
 
 export interface ProcessedTurn {
   messageId: string;
@@ -220,6 +220,16 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     };
   }
 
+  /**
+   * Another worker committed this message's turn first (a lost lock): the store refused ours
+   * whole, so there is nothing to retry and nothing of ours to send.
+   */
+  function alreadyDone(message: InboundMessage, error: unknown): ProcessedTurn {
+    if (!(error instanceof AlreadyProcessedError)) throw error;
+    deps.logger.info({ messageId: message.id }, 'inbound message already processed by another worker; skipped');
+    return { messageId: message.id, outcome: 'already_processed', ticketIds: [], outboxIds: [] };
+  }
+
   async function notifyTicketsOpened(tickets: Ticket[]): Promise<void> {
     if (tickets.length === 0 || !deps.onTicketsOpened) return;
     try {
@@ -260,7 +270,7 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       return deps.lock.withLock(phoneLockKey(message.fromPhone), async (handle) => {
         const turns: ProcessedTurn[] = [];
         for (const pending of await deps.repo.listUnprocessedInboundFrom(message.fromPhone)) {
-          turns.push(await processOne(pending, handle));
+          turns.push(await processOne(pending, handle).catch((error: unknown) => alreadyDone(pending, error)));
         }
         return turns;
       });

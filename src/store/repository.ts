@@ -15,6 +15,7 @@ import type { ApiToken, User } from '../domain/user';
  * updated, timeline entry, message to the resident). Either all of it is stored or none.
  */
 export interface UnitOfWork {
+  /** Refused with {@link AlreadyProcessedError} (nothing of the unit written) if already processed. */
   inboundProcessed?: { id: string; at: string; residentId: string | null; localityId: string | null };
   residentUpdates?: Array<{ id: string; patch: Partial<Omit<Resident, 'id' | 'phone' | 'createdAt'>> }>;
   ticketsCreated?: Ticket[];
@@ -32,7 +33,10 @@ export interface TicketFilter {
   residentId?: string;
   createdFrom?: string;
   createdTo?: string;
-  /** `due`: earliest SLA deadline first (no deadline last), then oldest. `created`: newest first. */
+  /**
+   * `due`: most urgent first, by the next open SLA deadline (first response while unanswered, else
+   * resolution; none last), then oldest. `created`: newest first.
+   */
   sort?: 'due' | 'created' | 'created_asc';
   limit?: number;
   /** Opaque cursor returned by a previous page. */
@@ -43,6 +47,9 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** Whom an outbox row goes to: a resident, or a staff member (alerts, command replies). */
+export type OutboxRecipient = { residentId: string; userId?: undefined } | { userId: string; residentId?: undefined };
 
 export interface StatusCount {
   status: TicketStatus;
@@ -96,6 +103,11 @@ export interface Repository {
   /** For the sweeper: rows still `queued` that were created before `createdBefore`. */
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]>;
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]>;
+  /**
+   * For ordered sending: one recipient's rows still `queued` and created at or before
+   * `createdAtOrBefore`, oldest first (same instant: the order they were written), up to `limit`.
+   */
+  listQueuedOutboxFor(options: OutboxRecipient & { createdAtOrBefore: string; limit: number }): Promise<OutboxMessage[]>;
 
   /** Applies a unit of work atomically (see {@link UnitOfWork}). */
   commit(unit: UnitOfWork): Promise<void>;
@@ -136,5 +148,18 @@ export class StoreUnavailableError extends Error {
   constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * A unit tried to mark an inbound message processed that already was: another worker applied
+ * that turn (e.g. after a resident lock was lost), so this unit's replies and tickets would be
+ * duplicates. Nothing of the unit is written; the caller skips the message.
+ */
+export class AlreadyProcessedError extends Error {
+  readonly code = 'already_processed';
+  constructor(readonly messageId: string) {
+    super(`inbound message ${messageId} is already processed`);
+    this.name = 'AlreadyProcessedError';
   }
 }

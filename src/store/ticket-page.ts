@@ -9,7 +9,7 @@ import type { Page, TicketFilter } from './repository';
 
 export type TicketSort = NonNullable<TicketFilter['sort']>;
 
-/** Stands in for "no resolution deadline" so such tickets sort after every real deadline. */
+/** Stands in for "no open deadline" so such tickets sort after every real deadline. */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
 
 export const DEFAULT_TICKET_SORT: TicketSort = 'created';
@@ -27,7 +27,7 @@ export class InvalidCursorError extends Error {
 
 /**
  * How a sort orders rows: every key in the same direction, the ticket id last as tie-breaker.
- * `due` reads the resolution deadline through {@link NO_DEADLINE}.
+ * `due` is the ticket's next open deadline, see {@link dueSortValue}.
  */
 export const TICKET_SORT_KEYS: Record<TicketSort, { keys: Array<'due' | 'createdAt' | 'id'>; descending: boolean }> = {
   due: { keys: ['due', 'createdAt', 'id'], descending: false },
@@ -35,13 +35,23 @@ export const TICKET_SORT_KEYS: Record<TicketSort, { keys: Array<'due' | 'created
   created_asc: { keys: ['createdAt', 'id'], descending: false },
 };
 
-export function dueSortValue(resolutionDueAt: string | null): string {
-  return resolutionDueAt ?? NO_DEADLINE;
+export type DeadlineFields = Pick<Ticket, 'firstResponseAt' | 'firstResponseDueAt' | 'resolutionDueAt'>;
+
+/**
+ * The deadline an operator must meet next, so the queue shows a ticket about to miss (or past)
+ * its first-response deadline above one that is answered and only has a later resolution due:
+ * the first-response deadline while nobody has answered, else the resolution deadline, else
+ * {@link NO_DEADLINE}. Both stores keep this exact value (SQLite as a generated column, MongoDB
+ * as the hidden `dueSort` field) because cursors carry it.
+ */
+export function dueSortValue(ticket: DeadlineFields): string {
+  if (ticket.firstResponseAt === null && ticket.firstResponseDueAt !== null) return ticket.firstResponseDueAt;
+  return ticket.resolutionDueAt ?? NO_DEADLINE;
 }
 
 export function ticketSortValues(ticket: Ticket, sort: TicketSort): string[] {
   return TICKET_SORT_KEYS[sort].keys.map((key) =>
-    key === 'due' ? dueSortValue(ticket.resolutionDueAt) : key === 'createdAt' ? ticket.createdAt : ticket.id,
+    key === 'due' ? dueSortValue(ticket) : key === 'createdAt' ? ticket.createdAt : ticket.id,
   );
 }
 

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { createResidentLock, LockLostError, LockTimeoutError } from '../../src/conversation/resident-lock';
+import { createResidentLock, LockLostError, LockTimeoutError } from '../../src/shared/resident-lock';
 import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
 
 describe('the per-resident lock', () => {
@@ -45,6 +45,19 @@ describe('the per-resident lock', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
 
     await expect(lock.withLock('r2', async () => 'never')).rejects.toBeInstanceOf(LockTimeoutError);
+    release();
+    await held;
+  });
+
+  it('keeps scopes apart: sending to a person never waits for their inbound turn with the same key', async () => {
+    const inbound = createResidentLock({ redis, prefix, waitMs: 100 });
+    const sending = createResidentLock({ redis, prefix, scope: 'send', waitMs: 100 });
+    let release!: () => void;
+    const held = inbound.withLock('r4', () => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    await expect(sending.withLock('r4', async () => 'sent')).resolves.toBe('sent');
+    await expect(redis.exists(`${prefix}:lock:resident:r4`)).resolves.toBe(1);
     release();
     await held;
   });

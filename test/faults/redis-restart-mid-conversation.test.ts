@@ -7,7 +7,7 @@
  */
 import Redis from 'ioredis';
 import { createConversationProcessor } from '../../src/conversation/conversation-processor';
-import { createResidentLock } from '../../src/conversation/resident-lock';
+import { createResidentLock } from '../../src/shared/resident-lock';
 import { createSessionStore } from '../../src/conversation/session-store';
 import { sweepStuckIntake } from '../../src/messaging/inbound/intake-sweeper';
 import { deletePrefix } from '../support/redis';

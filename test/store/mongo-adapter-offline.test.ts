@@ -9,10 +9,11 @@ import { createLogger } from '../../src/shared/logger';
 import { toStoreError } from '../../src/store/mongo/mongo-errors';
 import { createModels, fromDoc, SCHEMAS, toDoc } from '../../src/store/mongo/mongo-models';
 import { createMongoRepository } from '../../src/store/mongo/mongo-repository';
+import { ticketDoc } from '../../src/store/mongo/mongo-ticket-due';
 import { listTicketsQuery } from '../../src/store/mongo/mongo-ticket-queries';
-import { encodeTicketCursor, planTicketQuery } from '../../src/store/ticket-page';
+import { encodeTicketCursor, NO_DEADLINE, planTicketQuery } from '../../src/store/ticket-page';
 import { StoreUnavailableError, UniqueViolationError } from '../../src/store/repository';
-import { anInbound, rejectionOf } from './contract/store-fixtures';
+import { aTicket, anInbound, at, rejectionOf } from './contract/store-fixtures';
 import { closedPort } from './support/closed-port';
 
 const logger = createLogger({ level: 'silent' });
@@ -65,6 +66,14 @@ describe('MongoDB models', () => {
     const doc = toDoc({ id: 't-1', reference: '1234567', details: {} }, { dueSort: '9999', ord: 'x' });
     expect(doc).toEqual({ _id: 't-1', reference: '1234567', details: {}, dueSort: '9999', ord: 'x' });
     expect(fromDoc({ ...doc, __v: 0 })).toStrictEqual({ id: 't-1', reference: '1234567', details: {} });
+  });
+
+  it('store a ticket with its next open deadline as dueSort: first response while unanswered, else resolution', () => {
+    const owner = { localityId: 'l-1', residentId: 'r-1' };
+    const deadlines = { firstResponseDueAt: at(60), resolutionDueAt: at(1440) };
+    expect(ticketDoc(aTicket(owner, deadlines)).dueSort).toBe(at(60));
+    expect(ticketDoc(aTicket(owner, { ...deadlines, firstResponseAt: at(5) })).dueSort).toBe(at(1440));
+    expect(ticketDoc(aTicket(owner, { firstResponseAt: at(5), firstResponseDueAt: at(60) })).dueSort).toBe(NO_DEADLINE);
   });
 });
 

@@ -8,6 +8,7 @@ import { inboundContract } from './contract/inbound-contract';
 import { localityContract, residentContract } from './contract/locality-resident-contract';
 import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
+import { queueOrderContract } from './contract/queue-order-contract';
 import { ticketContract } from './contract/ticket-contract';
 
 export type { MakeRepository } from './contract/store-fixtures';
@@ -38,6 +39,7 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     residentContract(repo);
     inboundContract(repo);
     ticketContract(repo);
+    queueOrderContract(repo);
     commitContract(repo);
     outboxContract(repo);
     userContract(repo);

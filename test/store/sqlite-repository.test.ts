@@ -7,8 +7,11 @@ import { createLogger } from '../../src/shared/logger';
 import { StoreUnavailableError, type Repository } from '../../src/store/repository';
 import { MIGRATIONS, migrate } from '../../src/store/sqlite/sqlite-migrations';
 import { createSqliteRepository } from '../../src/store/sqlite/sqlite-repository';
+import { insertSql, LOCALITIES, RESIDENTS, TICKETS, toRow } from '../../src/store/sqlite/sqlite-tables';
+import { listTicketsSql } from '../../src/store/sqlite/sqlite-ticket-queries';
+import { planTicketQuery } from '../../src/store/ticket-page';
 import { tempSqlitePath } from '../support/sqlite';
-import { aLocality, aTicket, anInbound, rejectionOf } from './contract/store-fixtures';
+import { aLocality, aResident, aTicket, anInbound, at, rejectionOf } from './contract/store-fixtures';
 import { describeRepositoryContract } from './repository-contract';
 
 const logger = createLogger({ level: 'silent' });
@@ -91,6 +94,30 @@ describe('SQLite store file', () => {
     expect(migrate(db, logger, next)).toEqual([MIGRATIONS.length + 1]);
     expect(migrate(db, logger, next)).toEqual([]);
     expect(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(next.length);
+  });
+
+  it('tickets stored before the next-deadline migration are queued by their next open deadline after it, through an index', async () => {
+    const old = rawDb();
+    migrate(old, logger, MIGRATIONS.filter((m) => m.version === 1));
+    const locality = aLocality();
+    const resident = aResident({ localityId: locality.id });
+    const owner = { localityId: locality.id, residentId: resident.id };
+    const answered = aTicket(owner, { firstResponseAt: at(5), firstResponseDueAt: at(60), resolutionDueAt: at(200) });
+    const unanswered = aTicket(owner, { firstResponseDueAt: at(100), resolutionDueAt: at(1440) });
+    old.prepare(insertSql(LOCALITIES)).run(toRow(LOCALITIES, locality));
+    old.prepare(insertSql(RESIDENTS)).run(toRow(RESIDENTS, resident));
+    for (const ticket of [answered, unanswered]) old.prepare(insertSql(TICKETS)).run(toRow(TICKETS, ticket));
+    old.close();
+
+    const repo = await open();
+    const { items } = await repo.listTickets({ sort: 'due' });
+    expect(items.map((t) => t.id)).toEqual([unanswered.id, answered.id]);
+
+    const filter = { sort: 'due' as const, localityIds: [locality.id], statuses: ['open' as const] };
+    const { sql, params } = listTicketsSql(filter, planTicketQuery(filter));
+    const plan = (rawDb().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
+    expect(plan.join('\n')).toContain('tickets_locality_status_next_due');
+    expect(plan.join('\n')).not.toContain('TEMP B-TREE');
   });
 
   it('refuses a ticket whose locality does not exist (foreign keys are on)', async () => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import twilio from 'twilio';
 import type { ConversationProcessor, ConversationProcessorDeps } from '../../src/conversation/conversation-processor';
-import { createResidentLock } from '../../src/conversation/resident-lock';
+import { createResidentLock } from '../../src/shared/resident-lock';
 import { createSessionStore, type SessionStore } from '../../src/conversation/session-store';
 import type { Locality } from '../../src/domain/locality';
 import type { OutboxMessage } from '../../src/domain/message';

@@ -1,33 +1,35 @@
 /**
- * What one send job does with one outbox row. Kept apart from the BullMQ wiring so the rules read
- * in one place:
+ * What one send job does. A conversation turn often queues two or three rows for one person at
+ * once (the privacy notice, then the question; the resolution notice, then "¿Se resolvió?"), and
+ * jobs run in parallel, so sending each row on its own could put the question on a basic phone
+ * before the notice. Sending is therefore ordered per recipient, as inbound processing is:
  *
- * 1. Missing row, a row that already has a MessageSid, or one already in a final status → nothing
- *    is sent (a job retried or re-enqueued after success never sends twice).
- * 2. Resident opted out → row `failed` with `opted_out`, nothing sent (an `opt_out_confirmation`
- *    is the one exception, so STOP on WhatsApp can still be acknowledged).
- * 3. WhatsApp outside the 24-hour window → template or SMS fallback (see `planDelivery`).
- * 4. Row marked `sending` (attempts + 1) before the call, `sent` with the MessageSid after it.
- * 5. Permanent error → `failed` + `errorCode`, no retry (21610 also opts the resident out).
- *    Transient error → back to `queued` with `errorCode` and rethrown for BullMQ to retry with
- *    backoff; on the last attempt the row becomes `failed` instead, so the sweeper leaves it.
+ * - The job for row X takes the recipient's send lock (resident or staff user), then sends every
+ *   row of that recipient still `queued` and created at or before X, oldest first, one at a time,
+ *   and X last (each with the rules of `outbox-row-sender`). Jobs for rows an earlier drain
+ *   already sent find them sent and do nothing.
+ * - A later row never goes before an earlier one that is waiting for a retry: a transient failure
+ *   of an older row fails this job's attempt (BullMQ retries it with the send backoff), and an
+ *   older row already waiting for its own retry defers this job ({@link SendDeferredError}).
+ *   Only a row's own job retries it, so its backoff and Retry-After are honoured.
+ * - A permanent failure or opt-out settles that row; the drain goes on with the next.
  *
- * Crash between the provider call and storing its MessageSid: the row stays `sending` and BullMQ
- * re-runs the stalled job, which sends again. That is a deliberate at-least-once choice: Twilio's
- * Messages API has no idempotency key, and for a complaint channel a duplicate SMS (a few cents)
- * is better than a resident who never gets their reference. It is logged as a warning.
+ * The job payload stays `{ outboxId }`; the recipient is read from the row.
  */
 import { UnrecoverableError } from 'bullmq';
-import type { OutboxMessage, OutboxStatus } from '../../domain/message';
+import type { OutboxMessage } from '../../domain/message';
 import type { SendJob } from '../../queues/queues';
-import type { Repository } from '../../store/repository';
+import type { OutboxRecipient, Repository } from '../../store/repository';
 import type { Logger } from '../../shared/logger';
-import { planDelivery, type DeliveryRoute } from './delivery-plan';
-import { PermanentSendError, TransientSendError, TWILIO_UNSUBSCRIBED_CODE, type SendResult, type Transport } from './transport';
+import { LockTimeoutError, type LockHandle, type ResidentLock } from '../../shared/resident-lock';
+import { alreadyHandled, createOutboxRowSender, isWaitingForRetry, type RowSendResult } from './outbox-row-sender';
+import type { Transport } from './transport';
 
 export interface SendProcessorDeps {
   repo: Repository;
   transport: Transport;
+  /** Per-recipient lock with a scope of its own (e.g. `send`), apart from the inbound one. */
+  lock: ResidentLock;
   logger: Logger;
   now: () => Date;
   /** `TWILIO_WHATSAPP_TEMPLATE_SID`; without it, WhatsApp outside the window falls back to SMS. */
@@ -43,16 +45,64 @@ export interface SendJobLike {
   opts: { attempts?: number };
 }
 
-export type SendOutcome =
-  | { outcome: 'sent'; providerSid: string; route: DeliveryRoute }
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'opted_out' };
+/** What a send job returns: what became of its own row. */
+export type SendOutcome = Extract<RowSendResult, { outcome: 'sent' | 'skipped' | 'opted_out' }>;
 
-const FINISHED: readonly OutboxStatus[] = ['sent', 'delivered', 'read', 'undelivered', 'failed'];
+export type DeferReason = 'recipient_busy' | 'earlier_message_waiting_for_retry' | 'more_earlier_messages';
+
+/**
+ * Not this job's turn yet: the recipient's lock stayed taken, or an older message must go first.
+ * Not a failure of this message, so the worker delays the job without using up an attempt.
+ */
+export class SendDeferredError extends Error {
+  readonly code = 'send_deferred';
+  constructor(readonly reason: DeferReason) {
+    super(`send deferred: ${reason}`);
+    this.name = 'SendDeferredError';
+  }
+}
+
+/** Older rows sent by one job at most; more than this is a backlog, drained over several runs. */
+const DRAIN_LIMIT = 100;
+
+/** The lock key of a row's recipient (ids only, never a phone number). */
+export function sendLockKey(recipient: OutboxRecipient): string {
+  return recipient.residentId !== undefined ? `resident:${recipient.residentId}` : `user:${recipient.userId}`;
+}
+
+function recipientOf(row: OutboxMessage): OutboxRecipient | null {
+  if (row.residentId) return { residentId: row.residentId };
+  if (row.userId) return { userId: row.userId };
+  return null;
+}
 
 export function createSendProcessor(deps: SendProcessorDeps): (job: SendJobLike) => Promise<SendOutcome> {
-  const exempt = deps.optOutExemptKinds ?? ['opt_out_confirmation'];
-  const stamp = () => deps.now().toISOString();
+  const rowSender = createOutboxRowSender(deps);
+
+  /** The job's own row: a failure here is the job's failure. */
+  async function sendOwn(row: OutboxMessage, job: SendJobLike): Promise<SendOutcome> {
+    const result = await rowSender.send(row, { lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+    if (result.outcome === 'failed_permanently') throw new UnrecoverableError(`outbox ${row.id}: ${result.error.message}`);
+    if (result.outcome === 'failed_transiently') throw result.error;
+    return result;
+  }
+
+  /** Under the recipient's lock: the older queued rows first, then the job's own row. */
+  async function drainUpTo(own: OutboxMessage, recipient: OutboxRecipient, job: SendJobLike, handle: LockHandle): Promise<SendOutcome> {
+    const pending = await deps.repo.listQueuedOutboxFor({ ...recipient, createdAtOrBefore: own.createdAt, limit: DRAIN_LIMIT });
+    const ownIndex = pending.findIndex((row) => row.id === own.id);
+    const earlier = ownIndex >= 0 ? pending.slice(0, ownIndex) : pending;
+    for (const row of earlier) {
+      if (isWaitingForRetry(row)) throw new SendDeferredError('earlier_message_waiting_for_retry');
+      await handle.extend();
+      const result = await rowSender.send(row, { lastAttempt: false });
+      if (result.outcome === 'failed_transiently') throw result.error;
+    }
+    if (ownIndex < 0 && pending.length === DRAIN_LIMIT) throw new SendDeferredError('more_earlier_messages');
+
+    await handle.extend();
+    return sendOwn(own, job);
+  }
 
   return async function processSend(job) {
     const { outboxId } = job.data;
@@ -61,81 +111,21 @@ export function createSendProcessor(deps: SendProcessorDeps): (job: SendJobLike)
       deps.logger.warn({ outboxId }, 'send job for an outbox row that does not exist; dropped');
       return { outcome: 'skipped', reason: 'missing' };
     }
-    if (row.providerSid || FINISHED.includes(row.status)) {
-      return { outcome: 'skipped', reason: `already_${row.status}` };
-    }
-    if (row.status === 'sending') {
-      deps.logger.warn({ outboxId, attempts: row.attempts }, 'previous send attempt left no outcome; sending again (at-least-once)');
-    }
+    const handled = alreadyHandled(row);
+    if (handled) return handled;
+    const recipient = recipientOf(row);
+    if (!recipient) return sendOwn(row, job);
 
-    const resident = row.residentId ? await deps.repo.getResident(row.residentId) : null;
-    if (resident?.optedOut && !exempt.includes(row.kind)) {
-      await deps.repo.updateOutbox(row.id, { status: 'failed', errorCode: 'opted_out', updatedAt: stamp() });
-      deps.logger.info({ outboxId, residentId: row.residentId }, 'resident opted out; message not sent');
-      return { outcome: 'opted_out' };
-    }
-
-    const plan = planDelivery({ message: row, resident, now: deps.now(), whatsappTemplateSid: deps.whatsappTemplateSid });
-    await deps.repo.updateOutbox(row.id, {
-      status: 'sending',
-      attempts: row.attempts + 1,
-      channel: plan.channel,
-      body: plan.body,
-      updatedAt: stamp(),
-    });
-
-    let result: SendResult;
     try {
-      result = await deps.transport.send({
-        to: row.toPhone,
-        from: row.fromPhone,
-        body: plan.body,
-        channel: plan.channel,
-        contentSid: plan.contentSid,
-        contentVariables: plan.contentVariables,
-        outboxId,
+      return await deps.lock.withLock(sendLockKey(recipient), async (handle) => {
+        // Read again under the lock: the drain that held it may have sent this row meanwhile.
+        const current = await deps.repo.getOutbox(outboxId);
+        if (!current) return { outcome: 'skipped', reason: 'missing' };
+        return alreadyHandled(current) ?? drainUpTo(current, recipient, job, handle);
       });
     } catch (error) {
-      return failAttempt({ deps, row, job, error, stamp });
+      if (error instanceof LockTimeoutError) throw new SendDeferredError('recipient_busy');
+      throw error;
     }
-
-    try {
-      await deps.repo.updateOutbox(row.id, { status: 'sent', providerSid: result.providerSid, errorCode: null, updatedAt: stamp() });
-    } catch (error) {
-      deps.logger.error(
-        { outboxId, providerSid: result.providerSid, err: { message: (error as Error).message } },
-        'message was accepted by the provider but the outbox row could not be updated; not sending again',
-      );
-      throw new UnrecoverableError(`outbox ${outboxId}: accepted as ${result.providerSid} but not recorded`);
-    }
-    deps.logger.info({ outboxId, providerSid: result.providerSid, route: plan.route, channel: plan.channel }, 'message sent');
-    return { outcome: 'sent', providerSid: result.providerSid, route: plan.route };
   };
-}
-
-async function failAttempt(input: {
-  deps: SendProcessorDeps;
-  row: OutboxMessage;
-  job: SendJobLike;
-  error: unknown;
-  stamp: () => string;
-}): Promise<never> {
-  const { deps, row, job, error, stamp } = input;
-  const outboxId = row.id;
-  if (error instanceof PermanentSendError) {
-    if (error.code === TWILIO_UNSUBSCRIBED_CODE && row.residentId) {
-      await deps.repo.updateResident(row.residentId, { optedOut: true, updatedAt: stamp() });
-    }
-    await deps.repo.updateOutbox(outboxId, { status: 'failed', errorCode: error.code, updatedAt: stamp() });
-    deps.logger.warn({ outboxId, errorCode: error.code }, 'permanent send failure; not retried');
-    throw new UnrecoverableError(`outbox ${outboxId}: ${error.message}`);
-  }
-  const errorCode = error instanceof TransientSendError ? error.code : 'unexpected';
-  const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  await deps.repo.updateOutbox(outboxId, { status: isLastAttempt ? 'failed' : 'queued', errorCode, updatedAt: stamp() });
-  deps.logger.warn(
-    { outboxId, errorCode, attempt: job.attemptsMade + 1, willRetry: !isLastAttempt },
-    isLastAttempt ? 'send failed on the last attempt; giving up' : 'transient send failure; will retry',
-  );
-  throw error;
 }

@@ -4,10 +4,10 @@
  * a closed client, a primary stepping down, a transaction that stayed transient) → the store is
  * unavailable, so intake spools instead of losing a complaint.
  */
-import { NotFoundError, StoreUnavailableError, UniqueViolationError } from '../repository';
+import { AlreadyProcessedError, NotFoundError, StoreUnavailableError, UniqueViolationError } from '../repository';
 import { InvalidCursorError } from '../ticket-page';
 
-const PORT_ERRORS = [UniqueViolationError, NotFoundError, StoreUnavailableError, InvalidCursorError];
+const PORT_ERRORS = [UniqueViolationError, NotFoundError, StoreUnavailableError, InvalidCursorError, AlreadyProcessedError];
 
 const UNAVAILABLE_NAMES = new Set([
   'MongoNetworkError',

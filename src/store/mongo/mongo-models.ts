@@ -4,8 +4,8 @@
  * them); free-form values (details, media, location, timeline data) are Mixed so they round-trip
  * unchanged. Two hidden fields exist only for ordering and are stripped on read: `ord` (an
  * ObjectId taken at insert, breaking ties between rows with the same timestamp in insertion
- * order) and `dueSort` on tickets (the resolution deadline, or a far-future stand-in, so "no
- * deadline" sorts last as it does in SQLite).
+ * order) and `dueSort` on tickets (the next open deadline, or a far-future stand-in, so "no
+ * deadline" sorts last as it does in SQLite; kept right by mongo-ticket-due).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 
@@ -149,6 +149,10 @@ outbox.index({ status: 1, createdAt: 1, ord: 1 });
 outbox.index({ providerSid: 1 }, { partialFilterExpression: { providerSid: { $type: 'string' } } });
 outbox.index({ residentId: 1, createdAt: -1, ord: -1 });
 outbox.index({ ticketId: 1, createdAt: 1 });
+// Ordered sending: a recipient's rows still to send, oldest first; small because only `queued` rows are in it.
+const queuedOnly = { partialFilterExpression: { status: 'queued' } };
+outbox.index({ residentId: 1, createdAt: 1, ord: 1 }, queuedOnly);
+outbox.index({ userId: 1, createdAt: 1, ord: 1 }, queuedOnly);
 
 const user = schema('users', {
   username: text,

@@ -19,6 +19,7 @@ import type { Logger } from '../../shared/logger';
 import {
   NotFoundError,
   StoreUnavailableError,
+  type OutboxRecipient,
   type Page,
   type Repository,
   type StatusCount,
@@ -30,6 +31,7 @@ import { planTicketQuery, toTicketPage } from '../ticket-page';
 import { ignoreDuplicate, toStoreError } from './mongo-errors';
 import { createModels, fromDoc, many, one, toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
 import { applyUnit, ord, setById } from './mongo-unit-of-work';
+import { backfillDueSort } from './mongo-ticket-due';
 import { listTicketsQuery, ticketQuery } from './mongo-ticket-queries';
 
 export interface MongoRepositoryOptions {
@@ -70,6 +72,8 @@ class MongoRepository implements Repository {
         await model.createCollection();
         await model.createIndexes();
       }
+      const resorted = await backfillDueSort(models.Ticket);
+      if (resorted > 0) this.options.logger.info({ tickets: resorted }, 'mongodb: queue order of unanswered tickets updated');
       this.connection = connection;
       this.models = models;
     } catch (err) {
@@ -251,6 +255,12 @@ class MongoRepository implements Repository {
     return this.run((m) =>
       many<OutboxMessage>(m.OutboxMessage.find({ residentId }).sort({ createdAt: -1, ord: -1 }).limit(options.limit)),
     );
+  }
+
+  listQueuedOutboxFor(options: OutboxRecipient & { createdAtOrBefore: string; limit: number }): Promise<OutboxMessage[]> {
+    const recipient = options.residentId !== undefined ? { residentId: options.residentId } : { userId: options.userId };
+    const query = { ...recipient, status: 'queued', createdAt: { $lte: options.createdAtOrBefore } };
+    return this.run((m) => many<OutboxMessage>(m.OutboxMessage.find(query).sort({ createdAt: 1, ord: 1 }).limit(options.limit)));
   }
 
   /** One multi-document transaction; mongoose retries it whole on transient errors. */

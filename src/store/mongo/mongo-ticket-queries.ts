@@ -1,6 +1,6 @@
 /**
  * MongoDB queries for the operator queue, matching the SQLite adapter row for row: the same
- * filters, the same sort keys (the hidden `dueSort` field stands in for "resolution deadline,
+ * filters, the same sort keys (the hidden `dueSort` field stands in for "next open deadline,
  * none last") and the same keyset cursor.
  */
 import type { TicketFilter } from '../repository';

@@ -3,21 +3,13 @@
  * at the last write (a taken reference, a missing row) leaves nothing behind.
  */
 import { Types, type ClientSession, type Connection } from 'mongoose';
-import type { Ticket } from '../../domain/ticket';
-import { NotFoundError, type UnitOfWork } from '../repository';
+import { AlreadyProcessedError, NotFoundError, type UnitOfWork } from '../repository';
 import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
-import { dueSortValue } from '../ticket-page';
 import { toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
+import { ticketDoc, updateTicket } from './mongo-ticket-due';
 
 /** Hidden ordering fields (see mongo-models) for rows that are listed by time. */
 export const ord = (): StoreDoc => ({ ord: new Types.ObjectId() });
-const ticketDoc = (ticket: Ticket): StoreDoc => toDoc(ticket, { dueSort: dueSortValue(ticket.resolutionDueAt) });
-
-function ticketSet(patch: object): StoreDoc {
-  const set = definedPatch(patch, IMMUTABLE_FIELDS.ticket);
-  if ('resolutionDueAt' in set) set.dueSort = dueSortValue(set.resolutionDueAt as string | null);
-  return set;
-}
 
 /** Applies `$set` to one row (or only checks it exists when the patch is empty). */
 export async function setById(model: StoreModel, entity: string, id: string, set: StoreDoc, session?: ClientSession): Promise<void> {
@@ -31,17 +23,14 @@ export async function setById(model: StoreModel, entity: string, id: string, set
 
 export async function applyUnit(connection: Connection, m: StoreModels, unit: UnitOfWork): Promise<void> {
   await connection.transaction(async (session) => {
-    if (unit.inboundProcessed) {
-      const { id, at, residentId, localityId } = unit.inboundProcessed;
-      await setById(m.InboundMessage, 'inbound message', id, { processedAt: at, residentId, localityId }, session);
-    }
+    if (unit.inboundProcessed) await markProcessed(m.InboundMessage, unit.inboundProcessed, session);
     for (const { id, patch } of unit.residentUpdates ?? []) {
       await setById(m.Resident, 'resident', id, definedPatch(patch, IMMUTABLE_FIELDS.resident), session);
     }
     if (unit.ticketsCreated?.length) {
       await m.Ticket.insertMany(unit.ticketsCreated.map(ticketDoc), { session, ordered: true });
     }
-    for (const { id, patch } of unit.ticketUpdates ?? []) await setById(m.Ticket, 'ticket', id, ticketSet(patch), session);
+    for (const { id, patch } of unit.ticketUpdates ?? []) await updateTicket(m.Ticket, id, patch, session);
     if (unit.timeline?.length) {
       await m.TimelineEntry.insertMany(unit.timeline.map((entry) => toDoc(entry, ord())), { session, ordered: true });
     }
@@ -49,4 +38,20 @@ export async function applyUnit(connection: Connection, m: StoreModels, unit: Un
       await m.OutboxMessage.insertMany(unit.outbox.map((message) => toDoc(message, ord())), { session, ordered: true });
     }
   });
+}
+
+/**
+ * Marks the message processed only if nobody has. Two concurrent turns for one message collide
+ * on the document (write conflict); the retried transaction then sees it processed and refuses.
+ */
+async function markProcessed(
+  model: StoreModel,
+  mark: NonNullable<UnitOfWork['inboundProcessed']>,
+  session: ClientSession,
+): Promise<void> {
+  const { id, at, residentId, localityId } = mark;
+  const result = await model.updateOne({ _id: id, processedAt: null }, { $set: { processedAt: at, residentId, localityId } }, { session });
+  if (result.matchedCount === 1) return;
+  if (await model.exists({ _id: id }).session(session)) throw new AlreadyProcessedError(id);
+  throw new NotFoundError('inbound message', id);
 }

@@ -4,7 +4,7 @@
  * "the store is not there right now" (StoreUnavailableError), which intake answers by spooling
  * the message to a local file instead of losing it.
  */
-import { NotFoundError, StoreUnavailableError, UniqueViolationError } from '../repository';
+import { AlreadyProcessedError, NotFoundError, StoreUnavailableError, UniqueViolationError } from '../repository';
 import { InvalidCursorError } from '../ticket-page';
 import { fieldOfColumn } from './sqlite-tables';
 
@@ -24,7 +24,7 @@ const UNAVAILABLE_CODES = [
 /** Errors from preparing the file's folder (mkdir) that mean the same as SQLITE_CANTOPEN. */
 const UNAVAILABLE_ERRNO = ['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOSPC', 'EEXIST', 'EISDIR', 'EIO'];
 
-const PORT_ERRORS = [UniqueViolationError, NotFoundError, StoreUnavailableError, InvalidCursorError];
+const PORT_ERRORS = [UniqueViolationError, NotFoundError, StoreUnavailableError, InvalidCursorError, AlreadyProcessedError];
 
 export function toStoreError(err: unknown): unknown {
   if (PORT_ERRORS.some((type) => err instanceof type)) return err;

@@ -161,7 +161,34 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: INITIAL_SCHEMA }];
+/**
+ * The queue's `due` order follows the next open deadline (see `dueSortValue`): the first-response
+ * deadline while unanswered, else the resolution deadline. A generated column cannot be altered,
+ * so the old resolution-only one and its indexes are replaced.
+ */
+const NEXT_DEADLINE_ORDER = `
+DROP INDEX tickets_locality_status_due;
+DROP INDEX tickets_status_due;
+ALTER TABLE tickets DROP COLUMN due_sort;
+ALTER TABLE tickets ADD COLUMN next_due_sort TEXT GENERATED ALWAYS AS (
+  CASE WHEN first_response_at IS NULL AND first_response_due_at IS NOT NULL THEN first_response_due_at
+  ELSE COALESCE(resolution_due_at, '${NO_DEADLINE}') END
+) VIRTUAL;
+CREATE INDEX tickets_locality_status_next_due ON tickets (locality_id, status, next_due_sort, created_at, id);
+CREATE INDEX tickets_status_next_due ON tickets (status, next_due_sort, created_at, id);
+`;
+
+/** Ordered sending reads one recipient's rows still to send; only `queued` rows are indexed. */
+const QUEUED_OUTBOX_BY_RECIPIENT = `
+CREATE INDEX outbox_queued_by_resident ON outbox (resident_id, created_at, seq) WHERE status = 'queued';
+CREATE INDEX outbox_queued_by_user ON outbox (user_id, created_at, seq) WHERE status = 'queued';
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
+  { version: 2, name: 'queue due order by next open deadline', up: NEXT_DEADLINE_ORDER },
+  { version: 3, name: 'queued outbox by recipient', up: QUEUED_OUTBOX_BY_RECIPIENT },
+];
 
 /** Applies every migration not yet recorded; returns the versions applied now. */
 export function migrate(db: Database.Database, logger: Logger, migrations: readonly Migration[] = MIGRATIONS): number[] {

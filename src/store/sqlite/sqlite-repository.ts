@@ -16,6 +16,7 @@ import type { ApiToken, User } from '../../domain/user';
 import type { Logger } from '../../shared/logger';
 import {
   StoreUnavailableError,
+  type OutboxRecipient,
   type Page,
   type Repository,
   type StatusCount,
@@ -228,6 +229,19 @@ class SqliteRepository implements Repository {
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]> {
     return this.run((a) =>
       a.many(OUTBOX, 'WHERE resident_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?', residentId, options.limit),
+    );
+  }
+
+  listQueuedOutboxFor(options: OutboxRecipient & { createdAtOrBefore: string; limit: number }): Promise<OutboxMessage[]> {
+    const [column, id] = options.residentId !== undefined ? ['resident_id', options.residentId] : ['user_id', options.userId];
+    return this.run((a) =>
+      a.many(
+        OUTBOX,
+        `WHERE ${column} = ? AND status = 'queued' AND created_at <= ? ORDER BY created_at, seq LIMIT ?`,
+        id,
+        options.createdAtOrBefore,
+        options.limit,
+      ),
     );
   }
 

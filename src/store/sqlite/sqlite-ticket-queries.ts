@@ -6,7 +6,7 @@ import type { TicketFilter } from '../repository';
 import { TICKET_SORT_KEYS, type TicketQueryPlan } from '../ticket-page';
 
 const SORT_COLUMN: Record<'due' | 'createdAt' | 'id', string> = {
-  due: 'due_sort',
+  due: 'next_due_sort',
   createdAt: 'created_at',
   id: 'id',
 };

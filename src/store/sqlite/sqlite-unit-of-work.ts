@@ -1,17 +1,26 @@
-import type { UnitOfWork } from '../repository';
+import { AlreadyProcessedError, NotFoundError, type UnitOfWork } from '../repository';
 import { IMMUTABLE_FIELDS } from '../store-patch';
 import type { SqliteAccess } from './sqlite-access';
 import { INBOUND, OUTBOX, RESIDENTS, TICKETS, TIMELINE } from './sqlite-tables';
 
 /** Runs inside one `BEGIN IMMEDIATE` transaction: any throw rolls every write back. */
 export function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
-  if (unit.inboundProcessed) {
-    const { id, at, residentId, localityId } = unit.inboundProcessed;
-    a.update(INBOUND, id, { processedAt: at, residentId, localityId }, []);
-  }
+  if (unit.inboundProcessed) markProcessed(a, unit.inboundProcessed);
   for (const { id, patch } of unit.residentUpdates ?? []) a.update(RESIDENTS, id, patch, IMMUTABLE_FIELDS.resident);
   for (const ticket of unit.ticketsCreated ?? []) a.insert(TICKETS, ticket);
   for (const { id, patch } of unit.ticketUpdates ?? []) a.update(TICKETS, id, patch, IMMUTABLE_FIELDS.ticket);
   for (const entry of unit.timeline ?? []) a.insert(TIMELINE, entry);
   for (const message of unit.outbox ?? []) a.insert(OUTBOX, message);
+}
+
+/** Marks the message processed only if nobody has: a second turn for it must write nothing. */
+function markProcessed(a: SqliteAccess, mark: NonNullable<UnitOfWork['inboundProcessed']>): void {
+  const { changes } = a
+    .statement(
+      `UPDATE ${INBOUND.table} SET processed_at = ?, resident_id = ?, locality_id = ? WHERE id = ? AND processed_at IS NULL`,
+    )
+    .run(mark.at, mark.residentId, mark.localityId, mark.id);
+  if (changes === 1) return;
+  if (a.statement(`SELECT 1 FROM ${INBOUND.table} WHERE id = ?`).get(mark.id)) throw new AlreadyProcessedError(mark.id);
+  throw new NotFoundError(INBOUND.entity, mark.id);
 }

@@ -15,6 +15,7 @@ import { createTwilioTransport } from '../../../src/messaging/outbound/twilio-tr
 import { createQueues, type Queues, type SendJob } from '../../../src/queues/queues';
 import { newId } from '../../../src/shared/ids';
 import { createLogger } from '../../../src/shared/logger';
+import { createResidentLock, type ResidentLock } from '../../../src/shared/resident-lock';
 import type { Repository } from '../../../src/store/repository';
 import type { FakeTwilioApi } from '../../support/fake-twilio-api';
 import { createTestRedis, deletePrefix, uniquePrefix } from '../../support/redis';
@@ -33,6 +34,8 @@ export interface OutboundHarness {
   sender: SenderWorker;
   dispatcher: SendDispatcher;
   connection: Redis;
+  /** The sender's per-recipient lock, as the worker process builds it. */
+  sendLock: ResidentLock;
   close(): Promise<void>;
 }
 
@@ -41,9 +44,13 @@ export function startOutboundHarness(options: {
   repo: Repository;
   fake: FakeTwilioApi;
   whatsappTemplateSid?: string;
+  /** Parallel sends; default the worker's (5). */
+  concurrency?: number;
 }): OutboundHarness {
   const prefix = uniquePrefix(options.label);
   const connection = createTestRedis({ forBullmq: true });
+  const lockRedis = createTestRedis();
+  const sendLock = createResidentLock({ redis: lockRedis, prefix, scope: 'send' });
   const queues = createQueues({ connection, prefix });
   const transport = createTwilioTransport({
     accountSid: ACCOUNT_SID,
@@ -57,8 +64,10 @@ export function startOutboundHarness(options: {
     prefix,
     repo: options.repo,
     transport,
+    lock: sendLock,
     logger: silentLogger,
     whatsappTemplateSid: options.whatsappTemplateSid,
+    concurrency: options.concurrency,
   });
   const dispatcher = createSendDispatcher({ queue: queues.send, logger: silentLogger, backoffMs: TEST_BACKOFF_MS });
   return {
@@ -67,11 +76,13 @@ export function startOutboundHarness(options: {
     sender,
     dispatcher,
     connection,
+    sendLock,
     async close() {
       await sender.close();
       await queues.close();
       await deletePrefix(connection, prefix);
       await connection.quit();
+      await lockRedis.quit();
     },
   };
 }
@@ -124,6 +135,32 @@ export async function commitOutbox(
   });
   await repo.commit({ outbox: [row] });
   return row;
+}
+
+/**
+ * Commits several rows for one recipient in one unit, a millisecond apart, the way a
+ * conversation turn queues its replies (the jobs are enqueued separately).
+ */
+export async function commitReplies(
+  repo: Repository,
+  input: { texts: string[]; to: { residentId: string; phone: string } | { userId: string; phone: string }; at?: Date; kind?: string },
+): Promise<OutboxMessage[]> {
+  const start = (input.at ?? new Date()).getTime();
+  const rows = input.texts.map((text, index) =>
+    newOutboxMessage({
+      id: newId(),
+      now: new Date(start + index).toISOString(),
+      channel: 'sms',
+      toPhone: input.to.phone,
+      fromPhone: LOCALITY_NUMBER,
+      text,
+      kind: input.kind ?? 'flow_reply',
+      residentId: 'residentId' in input.to ? input.to.residentId : null,
+      userId: 'userId' in input.to ? input.to.userId : null,
+    }),
+  );
+  await repo.commit({ outbox: rows });
+  return rows;
 }
 
 /** Resolves with the next `completed`/`failed` event of one job (set it up before enqueuing). */

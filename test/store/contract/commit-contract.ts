@@ -1,4 +1,4 @@
-import { NotFoundError, type Repository, type UnitOfWork } from '../../../src/store/repository';
+import { AlreadyProcessedError, NotFoundError, type Repository, type UnitOfWork } from '../../../src/store/repository';
 import { aResident, aTicket, aTimelineEntry, anInbound, anOutbox, at, expectUniqueViolation, rejectionOf, seedOwner } from './store-fixtures';
 
 export function commitContract(repo: () => Repository): void {
@@ -69,6 +69,58 @@ export function commitContract(repo: () => Repository): void {
       const err = await rejectionOf(repo().commit(broken));
       expect(err).toBeInstanceOf(NotFoundError);
       await expectNothingWritten(unit, messageId, residentId);
+    });
+
+    /** Another turn for the same message, as a second worker that lost the resident lock builds it. */
+    function aSecondTurn(first: UnitOfWork): UnitOfWork {
+      const mark = first.inboundProcessed!;
+      const owner = { localityId: mark.localityId!, residentId: mark.residentId! };
+      const ticket = aTicket(owner);
+      return {
+        inboundProcessed: { ...mark, at: at(2) },
+        residentUpdates: [{ id: owner.residentId, patch: { gender: 'woman', updatedAt: at(2) } }],
+        ticketsCreated: [ticket],
+        timeline: [aTimelineEntry(ticket.id, { at: at(2) })],
+        outbox: [anOutbox({ residentId: owner.residentId, ticketId: ticket.id, createdAt: at(2) })],
+      };
+    }
+
+    async function expectOnlyApplied(winner: UnitOfWork, loser: UnitOfWork): Promise<void> {
+      const { id: messageId, residentId } = winner.inboundProcessed!;
+      await expect(repo().getInboundMessage(messageId)).resolves.toMatchObject({ processedAt: winner.inboundProcessed!.at });
+      await expect(repo().getResident(residentId!)).resolves.toMatchObject({ gender: winner.residentUpdates![0]!.patch.gender });
+      const { items } = await repo().listTickets({ residentId: residentId! });
+      expect(items.map((t) => t.id)).toEqual([winner.ticketsCreated![0]!.id]);
+      const lost = loser.ticketsCreated![0]!;
+      await expect(repo().listTimeline(lost.id)).resolves.toEqual([]);
+      for (const row of loser.outbox!) await expect(repo().getOutbox(row.id)).resolves.toBeNull();
+      await expect(repo().listOutboxByResident(residentId!, { limit: 10 })).resolves.toHaveLength(winner.outbox!.length);
+    }
+
+    it('a second unit for an already processed message is refused with AlreadyProcessedError and writes nothing of it', async () => {
+      const { unit, messageId, residentId } = await aTurn();
+      await repo().commit(unit);
+      const second = aSecondTurn(unit);
+
+      const err = await rejectionOf(repo().commit(second));
+
+      expect(err).toBeInstanceOf(AlreadyProcessedError);
+      expect(err).toMatchObject({ code: 'already_processed', messageId });
+      await expectOnlyApplied(unit, second);
+      await expect(repo().getResident(residentId)).resolves.toMatchObject({ gender: 'man' });
+    });
+
+    it('of two units committed at once for the same message, exactly one is applied', async () => {
+      const { unit } = await aTurn();
+      const units = [unit, aSecondTurn(unit)];
+
+      const results = await Promise.allSettled(units.map((u) => repo().commit(u)));
+
+      const applied = results.findIndex((r) => r.status === 'fulfilled');
+      const refused = results.findIndex((r) => r.status === 'rejected');
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((results[refused] as PromiseRejectedResult).reason).toBeInstanceOf(AlreadyProcessedError);
+      await expectOnlyApplied(units[applied]!, units[refused]!);
     });
 
     it('marking an unknown message processed fails with NotFoundError', async () => {

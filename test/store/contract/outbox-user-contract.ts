@@ -60,6 +60,36 @@ export function outboxContract(repo: () => Repository): void {
       expect(listed.map((m) => m.id)).toEqual([sameB.id, sameA.id, older.id]);
       expect(await repo().listOutboxByResident('r-9', { limit: 1 })).toEqual([sameB]);
     });
+
+    it("ordered sending sees one resident's queued rows up to an instant, oldest first, same-time ones in written order", async () => {
+      const sameA = anOutbox({ residentId: 'r-7', createdAt: at(2) });
+      const oldest = anOutbox({ residentId: 'r-7', createdAt: at(1) });
+      const sameB = anOutbox({ residentId: 'r-7', createdAt: at(2) });
+      const alreadySent = anOutbox({ residentId: 'r-7', createdAt: at(0), status: 'sent', providerSid: 'SM-sent' });
+      const inFlight = anOutbox({ residentId: 'r-7', createdAt: at(1), status: 'sending', attempts: 1 });
+      const newer = anOutbox({ residentId: 'r-7', createdAt: at(3) });
+      const otherResident = anOutbox({ residentId: 'r-8', createdAt: at(1) });
+      await repo().commit({ outbox: [sameA, oldest, alreadySent, inFlight, newer, otherResident] });
+      await repo().commit({ outbox: [sameB] });
+
+      const listed = await repo().listQueuedOutboxFor({ residentId: 'r-7', createdAtOrBefore: at(2), limit: 10 });
+      expect(listed).toEqual([oldest, sameA, sameB]);
+      const firstTwo = await repo().listQueuedOutboxFor({ residentId: 'r-7', createdAtOrBefore: at(3), limit: 2 });
+      expect(firstTwo.map((m) => m.id)).toEqual([oldest.id, sameA.id]);
+      await expect(repo().listQueuedOutboxFor({ residentId: 'r-7', createdAtOrBefore: at(0), limit: 10 })).resolves.toEqual([]);
+    });
+
+    it("ordered sending sees a staff member's queued rows by user id, apart from residents' rows", async () => {
+      const alert = anOutbox({ userId: 'u-7', kind: 'alert', createdAt: at(1) });
+      const reply = anOutbox({ userId: 'u-7', kind: 'operator_command', createdAt: at(2) });
+      const failed = anOutbox({ userId: 'u-7', createdAt: at(0), status: 'failed', errorCode: '21211' });
+      const residentRow = anOutbox({ residentId: 'u-7', createdAt: at(1) });
+      const otherUser = anOutbox({ userId: 'u-8', createdAt: at(1) });
+      await repo().commit({ outbox: [reply, alert, failed, residentRow, otherUser] });
+
+      const listed = await repo().listQueuedOutboxFor({ userId: 'u-7', createdAtOrBefore: at(5), limit: 10 });
+      expect(listed.map((m) => m.id)).toEqual([alert.id, reply.id]);
+    });
   });
 }
 

@@ -8,7 +8,7 @@ import type { InboundMessage, OutboxMessage } from '../../../src/domain/message'
 import type { Resident } from '../../../src/domain/resident';
 import type { Ticket, TimelineEntry } from '../../../src/domain/ticket';
 import type { ApiToken, User } from '../../../src/domain/user';
-import { UniqueViolationError, type Repository } from '../../../src/store/repository';
+import { UniqueViolationError, type Repository, type TicketFilter } from '../../../src/store/repository';
 
 /** A function that opens a fresh, empty, initialised store and a way to throw it away. */
 export type MakeRepository = () => Promise<{ repo: Repository; dispose(): Promise<void> }>;
@@ -201,4 +201,16 @@ export async function expectUniqueViolation(promise: Promise<unknown>, field: st
   const err = await rejectionOf(promise);
   expect(err).toBeInstanceOf(UniqueViolationError);
   expect((err as UniqueViolationError).field).toBe(field);
+}
+
+/** Every page of a listing, following cursors until the last one. */
+export async function allPages(repo: Repository, filter: TicketFilter): Promise<Ticket[][]> {
+  const pages: Ticket[][] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await repo.listTickets({ ...filter, cursor });
+    pages.push(page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null && pages.length < 50);
+  return pages;
 }

@@ -1,19 +1,7 @@
 import type { Ticket } from '../../../src/domain/ticket';
 import type { Repository, TicketFilter } from '../../../src/store/repository';
 import { InvalidCursorError } from '../../../src/store/ticket-page';
-import { aTicket, aTimelineEntry, at, rejectionOf, seedOwner, expectUniqueViolation } from './store-fixtures';
-
-/** Every page of a listing, following cursors until the last one. */
-async function allPages(repo: Repository, filter: TicketFilter): Promise<Ticket[][]> {
-  const pages: Ticket[][] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await repo.listTickets({ ...filter, cursor });
-    pages.push(page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null && pages.length < 50);
-  return pages;
-}
+import { aTicket, aTimelineEntry, allPages, at, rejectionOf, seedOwner, expectUniqueViolation } from './store-fixtures';
 
 export function ticketContract(repo: () => Repository): void {
   describe('tickets', () => {

@@ -1,7 +1,9 @@
 /**
- * One resident's messages are processed one at a time, so a fast typist's "1" never overtakes
- * their "hola". A Redis lock (SET NX PX with a random token; released and extended by a Lua
+ * One person's messages are handled one at a time: a fast typist's "1" never overtakes their
+ * "hola" (inbound), and a reply never reaches the phone before the notice queued ahead of it
+ * (outbound). A Redis lock (SET NX PX with a random token; released and extended by a Lua
  * script only by its holder) works across worker processes; the TTL frees it if a worker dies.
+ * Each use takes its own `scope`, so receiving and sending for one person never wait on each other.
  */
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
@@ -39,6 +41,8 @@ export interface ResidentLock {
 export function createResidentLock(options: {
   redis: Redis;
   prefix: string;
+  /** Names what is serialised; keys are `<prefix>:lock:<scope>:<key>`. Default `resident` (inbound). */
+  scope?: string;
   ttlMs?: number;
   waitMs?: number;
   retryMs?: number;
@@ -46,7 +50,8 @@ export function createResidentLock(options: {
   const ttlMs = options.ttlMs ?? 30_000;
   const waitMs = options.waitMs ?? 10_000;
   const retryMs = options.retryMs ?? 25;
-  const keyFor = (key: string) => `${options.prefix}:lock:resident:${key}`;
+  const scope = options.scope ?? 'resident';
+  const keyFor = (key: string) => `${options.prefix}:lock:${scope}:${key}`;
 
   async function acquire(redisKey: string, token: string): Promise<void> {
     const deadline = Date.now() + waitMs;
