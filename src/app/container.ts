@@ -100,7 +100,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
 
   const translator = createTranslator({ localesDir: options.localesDir ?? LOCALES_DIR });
   const flows = loadFlows({ flowsDir: options.flowsDir ?? FLOWS_DIR, translator });
-  const transport = options.transport ?? createTransportFromConfig({ config, logger });
+  const transport = options.transport ?? createTransportFromConfig({ config, logger, defaultFromPhone: config.TWILIO_FROM_NUMBER });
   const dispatcher = createSendDispatcher({ queue: queues.send, logger });
   const sessions = createSessionStore({ redis, prefix });
   const dedupe = createInboundDedupe({ redis, prefix });

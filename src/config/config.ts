@@ -23,6 +23,11 @@ export const configSchema = z
     TWILIO_ACCOUNT_SID: optionalString,
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_API_BASE_URL: optionalString.pipe(z.url().optional()),
+    /**
+     * Number to send from when a message has no town number of its own (e.g. a staff alert for a
+     * locality without numbers). E.164; the `whatsapp:` prefix is added per channel.
+     */
+    TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +51987654321').optional()),
     /** ContentSid of an approved WhatsApp template used outside the 24-hour window. */
     TWILIO_WHATSAPP_TEMPLATE_SID: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

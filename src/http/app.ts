@@ -37,8 +37,10 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
 
   // Twilio does not retry an SMS webhook that failed, so a draining instance keeps taking
   // webhooks until its server closes; /readyz turns 503 first so a load balancer moves away.
+  const verifySignature = verifyTwilioSignature({ authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl: config.PUBLIC_BASE_URL, logger });
   app.use(
     createInboundRouter({
+      verifySignature,
       repo,
       dedupe: container.dedupe,
       spool: container.spool,
@@ -52,7 +54,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   app.use(
     createStatusCallbackRouter({
       repo,
-      verifySignature: verifyTwilioSignature({ authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl: config.PUBLIC_BASE_URL, logger }),
+      verifySignature,
       logger,
       now: container.clock,
     }),

@@ -30,6 +30,11 @@ describe('configuration from the environment', () => {
     for (const name of ['PORT', 'REDIS_URL', 'LOG_LEVEL', 'MONGODB_URI']) expect(problems).toContain(name);
   });
 
+  it('a sending number must be E.164', () => {
+    expect(() => loadConfig({ TWILIO_FROM_NUMBER: '987654321' })).toThrow(/TWILIO_FROM_NUMBER/);
+    expect(loadConfig({ TWILIO_FROM_NUMBER: '+51987654321' }).TWILIO_FROM_NUMBER).toBe('+51987654321');
+  });
+
   it('refuses to run in production without a Twilio auth token', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TWILIO_AUTH_TOKEN/);
   });

@@ -10,7 +10,7 @@
  * and the resident gets no answer. The Redis dedupe key is released first, so a retry is
  * accepted as new.
  */
-import express, { Router, type ErrorRequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { verifyTwilioSignature } from '../../http/twilio-webhook-auth';
 import { newId } from '../../shared/ids';
 import type { Logger } from '../../shared/logger';
@@ -23,6 +23,8 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 export interface InboundRouterDeps extends InboundIntakeDeps {
   authToken?: string;
   publicBaseUrl?: string;
+  /** The signature check, when the host shares one with the status-callback route. */
+  verifySignature?: RequestHandler;
   logger: Logger;
   /** Injected for tests; default: the system clock and random UUIDs. */
   clock?: () => Date;
@@ -40,7 +42,7 @@ export function createInboundRouter(deps: InboundRouterDeps): Router {
   router.post(
     INBOUND_WEBHOOK_PATH,
     express.urlencoded({ extended: false, limit: deps.bodyLimit ?? '64kb' }),
-    verifyTwilioSignature({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl, logger: deps.logger }),
+    deps.verifySignature ?? verifyTwilioSignature({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl, logger: deps.logger }),
     async (req, res) => {
       let message;
       try {
