@@ -5,7 +5,6 @@
  * to seed a locality, users, residents and tickets straight into the store.
  */
 import type Redis from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { randomReference } from '../../src/domain/reference';
 import type { Locality } from '../../src/domain/locality';
@@ -19,7 +18,7 @@ import { createQueues, type Queues } from '../../src/queues/queues';
 import { newId } from '../../src/shared/ids';
 import { createRepository } from '../../src/store/create-repository';
 import type { Repository } from '../../src/store/repository';
-import { makeTicket } from '../tickets/ticket-fixture';
+import { aResidentWhoWroteAt, aStaffUser, aTicket } from '../support/domain-fixtures';
 import { testLogger, testLocality } from '../support/inbound-app';
 import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
 import { tempSqlitePath } from '../support/sqlite';
@@ -60,21 +59,7 @@ export async function createStaffHarness(options: { label: string }): Promise<St
 
   async function addResident(overrides: Partial<Resident> = {}): Promise<Resident> {
     const at = now();
-    return repo.upsertResidentByPhone({
-      id: newId(),
-      phone: nextPhone('+5198700'),
-      localityId: locality.id,
-      language: 'es',
-      gender: null,
-      genderAskedAt: null,
-      privacyNoticeSentAt: at,
-      optedOut: false,
-      lastInboundAt: at,
-      lastWhatsappInboundAt: null,
-      createdAt: at,
-      updatedAt: at,
-      ...overrides,
-    });
+    return repo.upsertResidentByPhone(aResidentWhoWroteAt(at, { id: newId(), phone: nextPhone('+5198700'), localityId: locality.id, ...overrides }));
   }
 
   return {
@@ -91,24 +76,21 @@ export async function createStaffHarness(options: { label: string }): Promise<St
     },
     async addUser({ role, localityIds, phone, onDuty = true }) {
       const at = now();
-      return repo.createUser({
+      const user = aStaffUser(role, {
         id: newId(),
-        username: `${role}-${randomBytes(3).toString('hex')}`,
-        name: `Test ${role}`,
-        role,
         phone: phone === undefined ? nextPhone('+5199100') : phone,
         localityIds: localityIds ?? [locality.id],
         onDuty,
-        passwordHash: 'unused',
         createdAt: at,
         updatedAt: at,
       });
+      return repo.createUser(user);
     },
     addResident,
     async addTicket(overrides = {}) {
       const residentId = overrides.residentId ?? (await addResident({ localityId: overrides.localityId ?? locality.id })).id;
       const at = now();
-      const ticket = makeTicket({
+      const ticket = aTicket({
         id: newId(),
         reference: randomReference(),
         localityId: locality.id,

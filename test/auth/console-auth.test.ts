@@ -6,6 +6,7 @@ import { newId } from '../../src/shared/ids';
 import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import { createUserService } from '../../src/users/user-service';
+import { aLocality } from '../support/domain-fixtures';
 import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
 import { tempSqlitePath } from '../support/sqlite';
 
@@ -63,16 +64,7 @@ async function loggedInAgent(app: express.Express, username = 'rosa') {
 
 beforeAll(async () => {
   await repo.init();
-  await repo.createLocality({
-    id: 'loc-a',
-    slug: 'loc-a',
-    name: 'A',
-    timeZone: 'America/Lima',
-    sectors: [],
-    phoneNumbers: [],
-    isCatchAll: false,
-    createdAt: now(),
-  });
+  await repo.createLocality(aLocality({ id: 'loc-a', slug: 'loc-a', name: 'A', sectors: [], phoneNumbers: [], createdAt: now() }));
   await userService.addUser({ username: 'rosa', name: 'Rosa', role: 'operator', localityIds: ['loc-a'], password: PASSWORD });
   await userService.addUser({ username: 'juan', name: 'Juan', role: 'operator', localityIds: ['loc-a'], password: PASSWORD });
 });

@@ -1,6 +1,7 @@
 import type { Ticket } from '../../src/domain/ticket';
 import { makeReference } from '../../src/domain/reference';
 import { newId } from '../../src/shared/ids';
+import { aResident } from '../support/domain-fixtures';
 import { createConversationHarness, testLocality, type ConversationHarness } from '../support/inbound-app';
 
 describe('ESTADO <ref>: a resident asks where their complaint stands', () => {
@@ -57,11 +58,9 @@ describe('ESTADO <ref>: a resident asks where their complaint stands', () => {
 
   it("does not reveal another town's ticket", async () => {
     const other = await h.repo.createLocality(testLocality({ phoneNumbers: ['+51940000099'] }));
-    const otherResident = await h.repo.upsertResidentByPhone({
-      id: newId(), phone: '+51966000099', localityId: other.id, language: 'es', gender: null, genderAskedAt: null,
-      privacyNoticeSentAt: null, optedOut: false, lastInboundAt: null, lastWhatsappInboundAt: null,
-      createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
-    });
+    const otherResident = await h.repo.upsertResidentByPhone(
+      aResident({ id: newId(), phone: '+51966000099', localityId: other.id, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() }),
+    );
     const foreign: Ticket = { ...ticket, id: newId(), reference: makeReference('777777'), localityId: other.id, residentId: otherResident.id };
     await h.repo.commit({ ticketsCreated: [foreign] });
 

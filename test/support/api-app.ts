@@ -28,6 +28,7 @@ import type { Repository } from '../../src/store/repository';
 import { createTicketService } from '../../src/tickets/ticket-service';
 import type { TicketService } from '../../src/tickets/ticket-service-types';
 import { createUserService, type UserService, type UserSummary } from '../../src/users/user-service';
+import { aLocality, aResidentWhoWroteAt, aTicket } from './domain-fixtures';
 import { createTestRedis, deletePrefix, uniquePrefix } from './redis';
 import { tempSqlitePath } from './sqlite';
 
@@ -94,21 +95,7 @@ export async function createApiHarness(options: { label: string; logger?: Logger
 
   async function addResident({ localityId, phone, overrides = {} }: { localityId: string; phone?: string; overrides?: Partial<Resident> }) {
     const at = now();
-    return repo.upsertResidentByPhone({
-      id: newId(),
-      phone: phone ?? nextPhone(),
-      localityId,
-      language: 'es',
-      gender: null,
-      genderAskedAt: null,
-      privacyNoticeSentAt: at,
-      optedOut: false,
-      lastInboundAt: at,
-      lastWhatsappInboundAt: null,
-      createdAt: at,
-      updatedAt: at,
-      ...overrides,
-    });
+    return repo.upsertResidentByPhone(aResidentWhoWroteAt(at, { id: newId(), phone: phone ?? nextPhone(), localityId, ...overrides }));
   }
 
   return {
@@ -124,17 +111,7 @@ export async function createApiHarness(options: { label: string; logger?: Logger
     },
     async addLocality(overrides = {}) {
       const slug = `pueblo-${randomBytes(3).toString('hex')}`;
-      return repo.createLocality({
-        id: newId(),
-        slug,
-        name: `Pueblo ${slug}`,
-        timeZone: 'America/Lima',
-        sectors: ['Centro', 'Alto'],
-        phoneNumbers: [],
-        isCatchAll: false,
-        createdAt: '2025-01-01T00:00:00.000Z',
-        ...overrides,
-      });
+      return repo.createLocality(aLocality({ id: newId(), slug, name: `Pueblo ${slug}`, sectors: ['Centro', 'Alto'], phoneNumbers: [], ...overrides }));
     },
     async addUserWithToken({ role, localityIds, username }) {
       const { user } = await userService.addUser({
@@ -151,37 +128,18 @@ export async function createApiHarness(options: { label: string; logger?: Logger
     async addTicket({ localityId, residentId, overrides = {} }) {
       const resident = residentId ?? (await addResident({ localityId })).id;
       const at = overrides.createdAt ?? now();
-      const ticket: Ticket = {
+      const ticket = aTicket({
         id: newId(),
         reference: randomReference(),
         localityId,
         residentId: resident,
-        category: 'outage',
         details: {},
         sector: 'Centro',
-        location: null,
-        channel: 'sms',
         reporterGender: null,
-        reporterLanguage: 'es',
-        priority: 'normal',
-        status: 'open',
-        needsOperator: false,
-        assigneeId: null,
         createdAt: at,
         updatedAt: at,
-        firstResponseAt: null,
-        acknowledgedAt: null,
-        resolvedAt: null,
-        closedAt: null,
-        reopenCount: 0,
-        firstResponseDueAt: null,
-        resolutionDueAt: null,
-        slaBreachedAt: null,
-        resolutionNote: null,
-        residentConfirmedSolved: null,
-        residentRating: null,
         ...overrides,
-      };
+      });
       await repo.commit({ ticketsCreated: [ticket] });
       return ticket;
     },

@@ -22,6 +22,7 @@ import { createHttpApp } from '../../src/http/app';
 import type { Translator } from '../../src/i18n/translator';
 import { newId } from '../../src/shared/ids';
 import type { Repository } from '../../src/store/repository';
+import { aResidentWhoWroteAt, aTicket } from './domain-fixtures';
 import { testLocality, testLogger } from './inbound-app';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis';
 import { tempSqlitePath } from './sqlite';
@@ -147,52 +148,27 @@ export async function seedTicket(
   options: { locality: Locality; now?: Date; ticket?: Partial<Ticket>; resident?: Partial<Resident> },
 ): Promise<Ticket> {
   const at = (options.now ?? new Date()).toISOString();
-  const resident = await repo.upsertResidentByPhone({
-    id: newId(),
-    phone: `+5199${String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0')}`,
-    localityId: options.locality.id,
-    language: 'es',
-    gender: null,
-    genderAskedAt: null,
-    privacyNoticeSentAt: at,
-    optedOut: false,
-    lastInboundAt: at,
-    lastWhatsappInboundAt: null,
-    createdAt: at,
-    updatedAt: at,
-    ...options.resident,
-  });
-  const ticket: Ticket = {
+  const resident = await repo.upsertResidentByPhone(
+    aResidentWhoWroteAt(at, {
+      id: newId(),
+      phone: `+5199${String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0')}`,
+      localityId: options.locality.id,
+      ...options.resident,
+    }),
+  );
+  const ticket = aTicket({
     id: newId(),
     reference: String(1_000_000 + Math.floor(Math.random() * 8_999_999)),
     localityId: options.locality.id,
     residentId: resident.id,
-    category: 'outage',
     details: { since: 'today', scope: 'street' },
     sector: options.locality.sectors[0] ?? null,
-    location: null,
-    channel: 'sms',
     reporterGender: null,
     reporterLanguage: resident.language,
-    priority: 'normal',
-    status: 'open',
-    needsOperator: false,
-    assigneeId: null,
     createdAt: at,
     updatedAt: at,
-    firstResponseAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    reopenCount: 0,
-    firstResponseDueAt: null,
-    resolutionDueAt: null,
-    slaBreachedAt: null,
-    resolutionNote: null,
-    residentConfirmedSolved: null,
-    residentRating: null,
     ...options.ticket,
-  };
+  });
   await repo.commit({ ticketsCreated: [ticket] });
   return ticket;
 }

@@ -29,6 +29,7 @@ import { newId } from '../../src/shared/ids';
 import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import type { Repository } from '../../src/store/repository';
+import { aLocality } from './domain-fixtures';
 import { createTestRedis, deletePrefix, uniquePrefix } from './redis';
 import { tempSqlitePath } from './sqlite';
 
@@ -150,17 +151,14 @@ export async function createIntakeHarness(options: {
 }
 
 export function testLocality(overrides: Partial<Locality> = {}): Locality {
-  return {
+  return aLocality({
     id: newId(),
     slug: `villa-${randomBytes(3).toString('hex')}`,
     name: 'Villa Rica',
-    timeZone: 'America/Lima',
     sectors: ['Centro', 'San Juan', 'La Florida', 'Alto Peru'],
     phoneNumbers: [TOWN_NUMBER],
-    isCatchAll: false,
-    createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 export interface ConversationHarness extends IntakeHarness {

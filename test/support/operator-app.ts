@@ -8,7 +8,6 @@
  * a sender registered as a user gets `createOperatorInbound`, everybody else the resident
  * conversation (the real processor).
  */
-import { randomBytes } from 'node:crypto';
 import type { OutboxMessage } from '../../src/domain/message';
 import type { Ticket } from '../../src/domain/ticket';
 import type { Role, User } from '../../src/domain/user';
@@ -23,7 +22,7 @@ import type { TicketService } from '../../src/tickets/ticket-service-types';
 import { createConversationHarness, postWebhook, testLogger, TOWN_NUMBER, twilioForm, type ConversationHarness } from './inbound-app';
 import { randomReference } from '../../src/domain/reference';
 import type { Resident } from '../../src/domain/resident';
-import { makeTicket } from '../tickets/ticket-fixture';
+import { aResidentWhoWroteAt, aStaffUser, aTicket } from './domain-fixtures';
 
 export interface OperatorHarness extends ConversationHarness {
   ticketService: TicketService;
@@ -92,6 +91,7 @@ export async function createOperatorHarness(options: { label: string }): Promise
   }
 
   let phoneCounter = 0;
+  const nextPhone = (base: string) => `${base}${String(1000 + phoneCounter++).padStart(4, '0')}`;
   return {
     ...h,
     ticketService,
@@ -99,18 +99,15 @@ export async function createOperatorHarness(options: { label: string }): Promise
     feedback,
     async addUser({ role, phone, onDuty = true, localityIds }) {
       const at = now();
-      return h.repo.createUser({
+      const user = aStaffUser(role, {
         id: newId(),
-        username: `${role}-${randomBytes(3).toString('hex')}`,
-        name: `Test ${role}`,
-        role,
-        phone: phone === undefined ? `+5199100${String(1000 + phoneCounter++).padStart(4, '0')}` : phone,
+        phone: phone === undefined ? nextPhone('+5199100') : phone,
         localityIds: localityIds ?? [h.locality.id],
         onDuty,
-        passwordHash: 'not-used-in-these-tests',
         createdAt: at,
         updatedAt: at,
       });
+      return h.repo.createUser(user);
     },
     async sayFrom(phone, text) {
       const before = new Set((await h.repliesTo(phone)).map((row) => row.id));
@@ -130,21 +127,10 @@ export async function createOperatorHarness(options: { label: string }): Promise
     },
     async seedTicket({ phone, language = 'es', overrides = {} } = {}) {
       const at = now();
-      const resident = await h.repo.upsertResidentByPhone({
-        id: newId(),
-        phone: phone ?? `+5198800${String(1000 + phoneCounter++).padStart(4, '0')}`,
-        localityId: h.locality.id,
-        language,
-        gender: null,
-        genderAskedAt: null,
-        privacyNoticeSentAt: at,
-        optedOut: false,
-        lastInboundAt: at,
-        lastWhatsappInboundAt: null,
-        createdAt: at,
-        updatedAt: at,
-      });
-      const ticket = makeTicket({
+      const resident = await h.repo.upsertResidentByPhone(
+        aResidentWhoWroteAt(at, { id: newId(), phone: phone ?? nextPhone('+5198800'), localityId: h.locality.id, language }),
+      );
+      const ticket = aTicket({
         id: newId(),
         reference: randomReference(),
         localityId: h.locality.id,

@@ -15,6 +15,7 @@ import { createTicketService } from '../../src/tickets/ticket-service';
 import type { TicketActionInput } from '../../src/tickets/ticket-service-types';
 import { createUserService } from '../../src/users/user-service';
 import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
+import { aLocality, aResident } from '../support/domain-fixtures';
 import { tempSqlitePath } from '../support/sqlite';
 import { makeTicket, ticketIn } from './ticket-fixture';
 
@@ -55,21 +56,9 @@ let referenceCount = 0;
 
 async function newResident(overrides: Partial<Resident> = {}): Promise<Resident> {
   residentCount += 1;
-  return repo.upsertResidentByPhone({
-    id: newId(),
-    phone: `+5198700${String(residentCount).padStart(4, '0')}`,
-    localityId: 'loc-a',
-    language: 'es',
-    gender: null,
-    genderAskedAt: null,
-    privacyNoticeSentAt: null,
-    optedOut: false,
-    lastInboundAt: null,
-    lastWhatsappInboundAt: null,
-    createdAt: now(),
-    updatedAt: now(),
-    ...overrides,
-  });
+  return repo.upsertResidentByPhone(
+    aResident({ id: newId(), phone: `+5198700${String(residentCount).padStart(4, '0')}`, localityId: 'loc-a', createdAt: now(), updatedAt: now(), ...overrides }),
+  );
 }
 
 async function newTicket(resident: Resident, overrides: Partial<Ticket> = {}): Promise<Ticket> {
@@ -108,16 +97,9 @@ beforeAll(async () => {
     ['loc-a', [TOWN_NUMBER]],
     ['loc-b', []],
   ] as const) {
-    await repo.createLocality({
-      id,
-      slug: id,
-      name: id === 'loc-a' ? 'San Martín' : 'Santa Rosa',
-      timeZone: 'America/Lima',
-      sectors: [],
-      phoneNumbers: [...phoneNumbers],
-      isCatchAll: false,
-      createdAt: now(),
-    });
+    await repo.createLocality(
+      aLocality({ id, slug: id, name: id === 'loc-a' ? 'San Martín' : 'Santa Rosa', sectors: [], phoneNumbers: [...phoneNumbers], createdAt: now() }),
+    );
   }
   const add = async (username: string, role: 'operator' | 'admin', localityIds: string[]) =>
     users.toAuthenticatedUser((await users.addUser({ username, name: username, role, localityIds, password: 'una-clave-larga' })).user);

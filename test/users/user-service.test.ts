@@ -4,6 +4,7 @@ import { createLogger } from '../../src/shared/logger';
 import { newId } from '../../src/shared/ids';
 import { UserInputError } from '../../src/users/user-errors';
 import { createUserService, type UserService } from '../../src/users/user-service';
+import { aLocality } from '../support/domain-fixtures';
 import { tempSqlitePath } from '../support/sqlite';
 
 const logger = createLogger({ level: 'silent' });
@@ -65,16 +66,7 @@ describe('user service', () => {
   beforeAll(async () => {
     store = await openStore('users');
     users = store.users;
-    await store.repo.createLocality({
-      id: localityId,
-      slug: 'san-martin',
-      name: 'San Martín',
-      timeZone: 'America/Lima',
-      sectors: [],
-      phoneNumbers: [],
-      isCatchAll: false,
-      createdAt: now(),
-    });
+    await store.repo.createLocality(aLocality({ id: localityId, sectors: [], phoneNumbers: [], createdAt: now() }));
   });
   afterAll(() => store.close());
 

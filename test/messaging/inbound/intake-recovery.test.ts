@@ -6,24 +6,19 @@ import { sweepStuckIntake } from '../../../src/messaging/inbound/intake-sweeper'
 import { replayIntakeSpool } from '../../../src/messaging/inbound/spool-replayer';
 import { StoreUnavailableError } from '../../../src/store/repository';
 import { newId } from '../../../src/shared/ids';
+import { anInboundMessage } from '../../support/domain-fixtures';
 import { createIntakeHarness, newMessageSid, testLogger, TOWN_NUMBER, type IntakeHarness } from '../../support/inbound-app';
 
 function message(overrides: Partial<InboundMessage> = {}): InboundMessage {
-  return {
+  return anInboundMessage({
     id: newId(),
     providerSid: newMessageSid(),
-    channel: 'sms',
     fromPhone: '+51922000001',
     toPhone: TOWN_NUMBER,
     body: 'hay fuga en la esquina',
-    media: [],
-    location: null,
     receivedAt: new Date().toISOString(),
-    processedAt: null,
-    residentId: null,
-    localityId: null,
     ...overrides,
-  };
+  });
 }
 
 describe('intake spool, replay and sweeper', () => {

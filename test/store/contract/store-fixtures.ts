@@ -1,6 +1,6 @@
 /**
- * Builders for the contract suite: complete domain objects with every field set, fixed times
- * (no clock reads) and values unique per call (ids, phones, references, sids).
+ * Builders for the contract suite: complete domain objects (from test/support/domain-fixtures)
+ * with fixed times (no clock reads) and values unique per call (ids, phones, references, sids).
  */
 import { randomUUID } from 'node:crypto';
 import type { Locality } from '../../../src/domain/locality';
@@ -9,6 +9,7 @@ import type { Resident } from '../../../src/domain/resident';
 import type { Ticket, TimelineEntry } from '../../../src/domain/ticket';
 import type { ApiToken, User } from '../../../src/domain/user';
 import { UniqueViolationError, type Repository, type TicketFilter } from '../../../src/store/repository';
+import * as domain from '../../support/domain-fixtures';
 
 /** A function that opens a fresh, empty, initialised store and a way to throw it away. */
 export type MakeRepository = () => Promise<{ repo: Repository; dispose(): Promise<void> }>;
@@ -32,88 +33,46 @@ export function aPhone(): string {
 
 export function aLocality(overrides: Partial<Locality> = {}): Locality {
   const n = next();
-  return {
+  return domain.aLocality({
     id: randomUUID(),
     slug: `pueblo-${n}`,
     name: `Pueblo ${n}`,
-    timeZone: 'America/Lima',
     sectors: ['Centro', 'Barrio Alto', 'AA.HH. Los Pinos'],
     phoneNumbers: [aPhone()],
-    isCatchAll: false,
     createdAt: at(n),
     ...overrides,
-  };
+  });
 }
 
 export function aResident(overrides: Partial<Resident> = {}): Resident {
-  return {
-    id: randomUUID(),
-    phone: aPhone(),
-    localityId: null,
-    language: 'es',
-    gender: null,
-    genderAskedAt: null,
-    privacyNoticeSentAt: null,
-    optedOut: false,
-    lastInboundAt: null,
-    lastWhatsappInboundAt: null,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...overrides,
-  };
+  return domain.aResident({ id: randomUUID(), phone: aPhone(), localityId: null, createdAt: at(0), updatedAt: at(0), ...overrides });
 }
 
 export function anInbound(overrides: Partial<InboundMessage> = {}): InboundMessage {
-  return {
+  return domain.anInboundMessage({
     id: randomUUID(),
     providerSid: `SM${randomUUID().replace(/-/g, '')}`,
-    channel: 'sms',
     fromPhone: aPhone(),
     toPhone: '+51100000001',
-    body: 'no hay agua desde ayer',
-    media: [],
-    location: null,
     receivedAt: at(0),
-    processedAt: null,
-    residentId: null,
-    localityId: null,
     ...overrides,
-  };
+  });
 }
 
 export function aTicket(owner: { localityId: string; residentId: string }, overrides: Partial<Ticket> = {}): Ticket {
   const n = next();
-  return {
+  return domain.aTicket({
     id: randomUUID(),
     reference: String(1_000_000 + n),
     localityId: owner.localityId,
     residentId: owner.residentId,
-    category: 'outage',
     details: {},
     sector: null,
-    location: null,
-    channel: 'sms',
     reporterGender: null,
-    reporterLanguage: 'es',
-    priority: 'normal',
-    status: 'open',
-    needsOperator: false,
-    assigneeId: null,
     createdAt: at(0),
     updatedAt: at(0),
-    firstResponseAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    reopenCount: 0,
-    firstResponseDueAt: null,
-    resolutionDueAt: null,
-    slaBreachedAt: null,
-    resolutionNote: null,
-    residentConfirmedSolved: null,
-    residentRating: null,
     ...overrides,
-  };
+  });
 }
 
 export function aTimelineEntry(ticketId: string, overrides: Partial<TimelineEntry> = {}): TimelineEntry {
@@ -153,19 +112,17 @@ export function anOutbox(overrides: Partial<OutboxMessage> = {}): OutboxMessage 
 
 export function aUser(overrides: Partial<User> = {}): User {
   const n = next();
-  return {
+  return domain.aUser({
     id: randomUUID(),
     username: `operador${n}`,
     name: `Operadora ${n}`,
-    role: 'operator',
-    phone: null,
     localityIds: [],
     onDuty: false,
     passwordHash: `$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$hash${n}`,
     createdAt: at(0),
     updatedAt: at(0),
     ...overrides,
-  };
+  });
 }
 
 export function anApiToken(userId: string, overrides: Partial<ApiToken> = {}): ApiToken {
