@@ -4,17 +4,10 @@
  * refused here with a message key, before the ticket service is asked for anything.
  */
 import type { TicketActionInput, TicketActionType } from '../tickets/ticket-service-types';
+import { OPERATOR_ACTIONS } from '../tickets/ticket-transitions';
 
-export const CONSOLE_ACTIONS = [
-  'acknowledge',
-  'assign',
-  'reply',
-  'add_note',
-  'start',
-  'resolve',
-  'close',
-  'reopen',
-] as const satisfies readonly TicketActionType[];
+/** The console offers every operator action; the lifecycle module owns the list. */
+export const CONSOLE_ACTIONS = OPERATOR_ACTIONS;
 
 /** Longest text an operator may send or note; a reply longer than this would be many SMS. */
 export const MAX_FORM_TEXT = 1600;

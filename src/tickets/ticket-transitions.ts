@@ -80,7 +80,7 @@ export function isActionAllowed(
 }
 
 /** Actions an operator takes; `record_feedback` only comes from the resident's answers. */
-export const OPERATOR_ACTIONS: readonly TicketActionType[] = [
+export const OPERATOR_ACTIONS = [
   'acknowledge',
   'assign',
   'reply',
@@ -89,7 +89,8 @@ export const OPERATOR_ACTIONS: readonly TicketActionType[] = [
   'resolve',
   'close',
   'reopen',
-];
+] as const satisfies readonly TicketActionType[];
+export type OperatorActionType = (typeof OPERATOR_ACTIONS)[number];
 
 /**
  * The operator actions the console (or an SMS command list) should offer for this ticket, in
