@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { loadConfig } from '../config/config';
-import { createHttpApp } from '../http/app';
+import { createHttpApp, createWorkerHttpApp } from '../http/app';
 import { createContainer, type Container } from './container';
 import { startMaintenanceWorker, startSpoolReplayer } from './maintenance';
 import { prepareStore } from './prepare-store';
@@ -42,6 +42,10 @@ export async function runProcess(options: RunProcessOptions): Promise<void> {
     const where = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
     logger.info({ url: where, localMode: container.isLocalMode }, 'web server listening');
     console.log(`AguaVoz is listening on ${where}${container.isLocalMode ? '  (local mode: no Twilio account; try `npx aguavoz chat`)' : ''}`);
+  } else {
+    // A worker alone still answers /healthz, /readyz and /metrics for its orchestrator.
+    server = await listen(createWorkerHttpApp(container, { isShuttingDown: () => shuttingDown }), config.PORT, config.HOST);
+    logger.info({ port: config.PORT }, 'worker health and metrics listening');
   }
 
   const shutdown = async (signal: string) => {
@@ -63,7 +67,7 @@ export async function runProcess(options: RunProcessOptions): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-function listen(app: ReturnType<typeof createHttpApp>, port: number, host: string): Promise<Server> {
+function listen(app: ReturnType<typeof createHttpApp | typeof createWorkerHttpApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, () => resolve(server));
     server.once('error', reject);

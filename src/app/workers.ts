@@ -21,6 +21,7 @@ export async function startWorkers(container: Container): Promise<{ close(): Pro
     logger,
     now: container.clock,
     whatsappTemplateSid: container.config.TWILIO_WHATSAPP_TEMPLATE_SID,
+    onSendFailure: ({ code }) => container.metrics.sendFailures.inc({ code }),
   });
   const slaWorker = createSlaBreachWorker({
     connection,

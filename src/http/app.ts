@@ -14,9 +14,22 @@ import { createApiRouter } from '../api/api-router';
 import { createConsoleAuth } from '../auth/console-auth';
 import { createConsoleRouter } from '../console/console-router';
 import { createRequestLogging } from '../observability/request-logging';
+import { countTwilioWebhooks } from '../observability/webhook-metrics';
 
 export interface HttpAppOptions {
   isShuttingDown: () => boolean;
+}
+
+/**
+ * What a worker-only process serves on PORT: liveness, readiness and its own metrics (send
+ * failures, SLA breaches and queue depths happen in the worker, not in the web process).
+ */
+export function createWorkerHttpApp(container: Container, options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(createHealthRouter({ repo: container.repo, redis: container.redis, isShuttingDown: options.isShuttingDown }));
+  app.use(container.metrics.router());
+  return app;
 }
 
 export function createHttpApp(container: Container, options: HttpAppOptions): Express {
@@ -26,6 +39,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   app.set('trust proxy', false);
   app.use(createRequestLogging({ logger }));
   app.use(container.metrics.httpMiddleware);
+  app.use(countTwilioWebhooks(container.metrics));
   app.use(
     helmet({
       contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },

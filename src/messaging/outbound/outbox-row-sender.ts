@@ -35,6 +35,8 @@ export interface OutboxRowSenderDeps {
   whatsappTemplateSid?: string;
   /** Kinds still sent to an opted-out resident; default `['opt_out_confirmation']`. */
   optOutExemptKinds?: readonly string[];
+  /** Told of every failed attempt (e.g. the `send_failures_total` metric), by error code. */
+  onSendFailure?: (failure: { code: string; permanent: boolean }) => void;
 }
 
 /** What happened to the row; the first three are also what a send job returns. */
@@ -73,11 +75,13 @@ export function createOutboxRowSender(deps: OutboxRowSenderDeps): OutboxRowSende
         await deps.repo.updateResident(row.residentId, { optedOut: true, updatedAt: stamp() });
       }
       await deps.repo.updateOutbox(outboxId, { status: 'failed', errorCode: error.code, updatedAt: stamp() });
+      deps.onSendFailure?.({ code: error.code, permanent: true });
       deps.logger.warn({ outboxId, errorCode: error.code }, 'permanent send failure; not retried');
       return { outcome: 'failed_permanently', error };
     }
     const errorCode = error instanceof TransientSendError ? error.code : 'unexpected';
     await deps.repo.updateOutbox(outboxId, { status: lastAttempt ? 'failed' : 'queued', errorCode, updatedAt: stamp() });
+    deps.onSendFailure?.({ code: errorCode, permanent: false });
     deps.logger.warn(
       { outboxId, errorCode, attempts: row.attempts + 1, willRetry: !lastAttempt },
       lastAttempt ? 'send failed on the last attempt; giving up' : 'transient send failure; will retry',

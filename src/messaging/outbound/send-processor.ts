@@ -22,7 +22,7 @@ import type { SendJob } from '../../queues/queues';
 import type { OutboxRecipient, Repository } from '../../store/repository';
 import type { Logger } from '../../shared/logger';
 import { LockTimeoutError, type LockHandle, type ResidentLock } from '../../shared/resident-lock';
-import { alreadyHandled, createOutboxRowSender, isWaitingForRetry, type RowSendResult } from './outbox-row-sender';
+import { alreadyHandled, createOutboxRowSender, isWaitingForRetry, type OutboxRowSenderDeps, type RowSendResult } from './outbox-row-sender';
 import type { Transport } from './transport';
 
 export interface SendProcessorDeps {
@@ -36,6 +36,7 @@ export interface SendProcessorDeps {
   whatsappTemplateSid?: string;
   /** Kinds still sent to an opted-out resident; default `['opt_out_confirmation']`. */
   optOutExemptKinds?: readonly string[];
+  onSendFailure?: OutboxRowSenderDeps['onSendFailure'];
 }
 
 /** The parts of a BullMQ job the processor reads. */

@@ -5,6 +5,7 @@
  * using up one of its attempts.
  */
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { OutboxRowSenderDeps } from './outbox-row-sender';
 import { QUEUE_NAMES, type SendJob } from '../../queues/queues';
 import type { Repository } from '../../store/repository';
 import type { Logger } from '../../shared/logger';
@@ -30,6 +31,7 @@ export interface SenderWorkerOptions {
   /** Parallel sends per process; Twilio queues per number anyway. Default 5. */
   concurrency?: number;
   optOutExemptKinds?: readonly string[];
+  onSendFailure?: OutboxRowSenderDeps['onSendFailure'];
 }
 
 export interface SenderWorker {
@@ -47,6 +49,7 @@ export function createSenderWorker(options: SenderWorkerOptions): SenderWorker {
     now: options.now ?? (() => new Date()),
     whatsappTemplateSid: options.whatsappTemplateSid,
     optOutExemptKinds: options.optOutExemptKinds,
+    onSendFailure: options.onSendFailure,
   });
   async function run(job: Job<SendJob, SendOutcome>, token?: string): Promise<SendOutcome> {
     try {
