@@ -17,7 +17,8 @@ import { createTicketService } from '../tickets/ticket-service';
 import type { TicketActionInput, TicketService } from '../tickets/ticket-service-types';
 import type { Ticket } from '../domain/ticket';
 import { createNewTicketAlerts, type NewTicketAlerts } from '../alerts/new-ticket-alerts';
-import { createResolutionFeedback } from '../feedback/resolution-feedback';
+import { createResolutionFeedback, type ResolutionFeedback } from '../feedback/resolution-feedback';
+import { ASK_FEEDBACK_JOB, ASK_FEEDBACK_RETRY_MS, type AskFeedbackJob } from './maintenance';
 import { createOperatorCommandHandler } from '../operators/operator-commands';
 import { createOperatorInbound } from '../operators/operator-inbound';
 import { createSlaDeadlines } from '../sla/sla-calendar-cache';
@@ -69,6 +70,7 @@ export interface Container {
   processor: ConversationProcessor;
   sla: SlaScheduler;
   alerts: NewTicketAlerts;
+  feedback: ResolutionFeedback;
   localities: LocalityService;
   users: UserService;
   apiTokens: ApiTokenService;
@@ -145,6 +147,15 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     newId,
     sessionTimeoutMinutes: config.SESSION_TIMEOUT_MINUTES,
     logger,
+    // A resident busy with another report is asked again later by the maintenance worker.
+    askLater: async (ticket, attempt) => {
+      const job: AskFeedbackJob = { ticketId: ticket.id, attempt };
+      await queues.maintenance.add(ASK_FEEDBACK_JOB, job, {
+        delay: ASK_FEEDBACK_RETRY_MS,
+        jobId: `${ASK_FEEDBACK_JOB}-${ticket.id}-${attempt}`,
+        removeOnComplete: true,
+      });
+    },
   });
   ticketChangeListeners.push(
     (ticket, action) => metrics.onTicketChanged(ticket, action),
@@ -202,6 +213,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     processor,
     sla,
     alerts,
+    feedback,
     localities: createLocalityService({ repo, now, newId }),
     users: createUserService({ repo, now, newId }),
     apiTokens: createApiTokenService({ repo, now, newId }),

@@ -14,6 +14,13 @@ import { QUEUE_NAMES } from '../queues/queues';
 import type { Container } from './container';
 
 const SWEEP_EVERY_MS = 30_000;
+
+export const ASK_FEEDBACK_JOB = 'ask-feedback';
+export const ASK_FEEDBACK_RETRY_MS = 10 * 60_000;
+export interface AskFeedbackJob {
+  ticketId: string;
+  attempt: number;
+}
 const SPOOL_REPLAY_EVERY_MS = 10_000;
 
 export async function startMaintenanceWorker(container: Container): Promise<{ close(): Promise<void> }> {
@@ -29,6 +36,13 @@ export async function startMaintenanceWorker(container: Container): Promise<{ cl
         return sweepStuckIntake({ repo, queue: queues.inbound, logger, now: container.clock(), olderThanSeconds: 60 });
       }
       if (job.name === 'sweep-outbox') return outboxSweeper.sweep();
+      if (job.name === ASK_FEEDBACK_JOB) {
+        const { ticketId, attempt } = job.data as AskFeedbackJob;
+        const ticket = await repo.getTicket(ticketId);
+        // Reopened or closed meanwhile: the question no longer makes sense.
+        if (ticket?.status !== 'resolved') return { outcome: 'skipped', reason: 'not_resolved' };
+        return container.feedback.onTicketResolved(ticket, { attempt });
+      }
       logger.warn({ name: job.name }, 'unknown maintenance job ignored');
       return null;
     },

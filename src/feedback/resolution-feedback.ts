@@ -8,9 +8,10 @@
  *
  * The session is saved BEFORE the question is stored: if the resident got the question but we
  * had no session, their "1" would be read as "1 No hay agua" from the main menu.
- * A resident in the middle of another conversation (active in the last `busyMinutes`) is not
- * interrupted: their report matters more, and the question is skipped and logged. A question
- * left unanswered for longer (the optional gender question, an abandoned report) is replaced.
+ * A resident in the middle of another report (active in the last `busyMinutes`) is not
+ * interrupted: their report matters more. The question is asked later instead (`askLater`, a
+ * delayed job), because the resolution notice already told them it is coming. Short side flows
+ * (the optional gender question, language, status) and anything left idle longer are replaced.
  *
  * @example
  *   const feedback = createResolutionFeedback({ repo, sessions, flows, translator, dispatcher, now, newId, sessionTimeoutMinutes: 30, logger });
@@ -43,29 +44,49 @@ export interface ResolutionFeedbackDeps {
   logger: Logger;
   /** A conversation active this recently is not interrupted (default 5 minutes). */
   busyMinutes?: number;
+  /** Schedules another try for a resident who was busy; without it the question is skipped. */
+  askLater?: (ticket: Ticket, attempt: number) => Promise<void>;
+  /** Tries before giving up on a resident who stays busy (default 6). */
+  maxAttempts?: number;
 }
+
+/** Side flows a resident may be taken out of: nothing they are reporting is lost. */
+const INTERRUPTIBLE_FLOWS: ReadonlySet<string> = new Set(['gender', 'language', 'status', 'main_menu']);
 
 export type FeedbackQuestionOutcome =
   | { outcome: 'asked'; outboxIds: string[] }
+  | { outcome: 'deferred'; attempt: number }
   | { outcome: 'skipped'; reason: 'not_resolved' | 'resident_missing' | 'resident_opted_out' | 'resident_busy' | 'no_question' | 'failed' };
 
 export interface ResolutionFeedback {
-  /** Never throws: a question that could not be asked must not undo the resolution. */
-  onTicketResolved(ticket: Ticket): Promise<FeedbackQuestionOutcome>;
+  /**
+   * Never throws: a question that could not be asked must not undo the resolution.
+   * `attempt` counts the tries (1 the first time; the delayed retries pass theirs).
+   */
+  onTicketResolved(ticket: Ticket, options?: { attempt?: number }): Promise<FeedbackQuestionOutcome>;
 }
 
 export function createResolutionFeedback(deps: ResolutionFeedbackDeps): ResolutionFeedback {
   const busyMs = (deps.busyMinutes ?? 5) * 60_000;
 
-  async function ask(ticket: Ticket): Promise<FeedbackQuestionOutcome> {
+  async function ask(ticket: Ticket, attempt: number): Promise<FeedbackQuestionOutcome> {
     if (ticket.status !== 'resolved') return { outcome: 'skipped', reason: 'not_resolved' };
     const resident = await deps.repo.getResident(ticket.residentId);
     if (!resident) return { outcome: 'skipped', reason: 'resident_missing' };
     if (resident.optedOut) return { outcome: 'skipped', reason: 'resident_opted_out' };
     const now = deps.now();
     const current = await deps.sessions.get(resident.id);
-    const isBusy = current !== null && current.flowId !== FEEDBACK_FLOW_ID && current.expiresAt > now;
-    if (isBusy && Date.parse(now) - Date.parse(current.lastActivityAt) < busyMs) {
+    const isBusy =
+      current !== null &&
+      current.flowId !== FEEDBACK_FLOW_ID &&
+      !INTERRUPTIBLE_FLOWS.has(current.flowId) &&
+      current.expiresAt > now &&
+      Date.parse(now) - Date.parse(current.lastActivityAt) < busyMs;
+    if (isBusy) {
+      if (deps.askLater && attempt < (deps.maxAttempts ?? 6)) {
+        await deps.askLater(ticket, attempt + 1);
+        return { outcome: 'deferred', attempt: attempt + 1 };
+      }
       return { outcome: 'skipped', reason: 'resident_busy' };
     }
     const [locality, recentInbound] = await Promise.all([
@@ -116,9 +137,9 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
   }
 
   return {
-    async onTicketResolved(ticket) {
+    async onTicketResolved(ticket, options = {}) {
       try {
-        const result = await ask(ticket);
+        const result = await ask(ticket, options.attempt ?? 1);
         deps.logger.info({ ticketId: ticket.id, ...result }, 'resolution feedback question');
         return result;
       } catch (error) {

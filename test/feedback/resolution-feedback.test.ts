@@ -187,12 +187,46 @@ describe('the resident is asked whether the problem was solved', () => {
     expect((await sessions.get(idle.id))?.flowId).toBe('resolution_feedback');
   });
 
+  it('takes a resident out of the optional gender question they just saw, to ask at once', async () => {
+    const resident = await h.addResident();
+    await sessions.save(resident.id, { flowId: 'gender', stepId: 'ask', language: 'es', vars: {}, retries: 0, startedAt: now(), lastActivityAt: now(), expiresAt: new Date(Date.now() + 600_000).toISOString() }, new Date());
+    const ticket = await h.addTicket({ residentId: resident.id, status: 'resolved', resolvedAt: now(), resolutionNote: 'ok' });
+    expect((await feedback.onTicketResolved(ticket)).outcome).toBe('asked');
+    expect((await sessions.get(resident.id))?.flowId).toBe('resolution_feedback');
+  });
+
   it('does not interrupt a resident who is in the middle of another report, nor write to an opted-out one', async () => {
     const busy = await h.addResident();
     await sessions.save(busy.id, { flowId: 'outage', stepId: 'since', language: 'es', vars: {}, retries: 0, startedAt: now(), lastActivityAt: now(), expiresAt: new Date(Date.now() + 600_000).toISOString() }, new Date());
     const busyTicket = await h.addTicket({ residentId: busy.id, status: 'resolved', resolvedAt: now(), resolutionNote: 'ok' });
     expect(await feedback.onTicketResolved(busyTicket)).toEqual({ outcome: 'skipped', reason: 'resident_busy' });
     expect((await sessions.get(busy.id))?.flowId).toBe('outage');
+
+    // With a way to try again later, the busy resident is asked later instead of never.
+    const later: Array<{ ticketId: string; attempt: number }> = [];
+    const patient = createResolutionFeedback({
+      repo: h.repo,
+      sessions,
+      flows,
+      translator: h.translator,
+      dispatcher: h.dispatcher,
+      now,
+      newId,
+      sessionTimeoutMinutes: 30,
+      logger: testLogger,
+      askLater: async (ticket, attempt) => {
+        later.push({ ticketId: ticket.id, attempt });
+      },
+      maxAttempts: 3,
+    });
+    expect(await patient.onTicketResolved(busyTicket)).toEqual({ outcome: 'deferred', attempt: 2 });
+    expect(await patient.onTicketResolved(busyTicket, { attempt: 2 })).toEqual({ outcome: 'deferred', attempt: 3 });
+    expect(await patient.onTicketResolved(busyTicket, { attempt: 3 })).toEqual({ outcome: 'skipped', reason: 'resident_busy' });
+    expect(later).toEqual([
+      { ticketId: busyTicket.id, attempt: 2 },
+      { ticketId: busyTicket.id, attempt: 3 },
+    ]);
+    expect(await h.repo.listOutboxByResident(busy.id, { limit: 5 })).toEqual([]);
 
     const optedOut = await h.addResident({ optedOut: true });
     const quietTicket = await h.addTicket({ residentId: optedOut.id, status: 'resolved', resolvedAt: now(), resolutionNote: 'ok' });
