@@ -190,6 +190,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       await sla.ticketsOpened(opened);
     },
     onTicketReopened: (ticket) => sla.schedule(ticket),
+    onDeadLettered: (event) => metrics.inboundDeadLettered.inc({ ticket: event.ticketIds.length > 0 ? 'opened' : 'none' }),
   });
 
   return {

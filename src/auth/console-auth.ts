@@ -31,7 +31,7 @@ export interface ConsoleAuthDeps {
   /** Any ioredis client; sessions and rate-limit counters live under `keyPrefix`. */
   redis: Redis;
   keyPrefix: string;
-  userService: Pick<UserService, 'authenticate' | 'toAuthenticatedUser'>;
+  userService: Pick<UserService, 'signIn' | 'toAuthenticatedUser'>;
   logger: Logger;
   now: () => string;
   /** Adds `Secure` to the cookie; true whenever the console is served over HTTPS. */
@@ -110,14 +110,21 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
     return typeof value === 'string' && value ? value : undefined;
   }
 
-  /** The session and its (freshly read) user, or null; clears a cookie that no longer works. */
+  /**
+   * The session and its (freshly read) user, or null; clears a cookie that no longer works. A
+   * session opened before the user's last password reset is ended here.
+   */
   async function loadSession(req: Request, res: Response) {
     await run(parseCookies, req, res);
     const id = sessionIdOf(req);
     if (!id) return null;
     const session = await sessions.touch(id);
     const user = session ? await deps.repo.getUser(session.userId) : null;
-    if (!session || !user) {
+    if (!session || !user || session.sessionVersion !== (user.sessionVersion ?? 0)) {
+      if (session) {
+        await sessions.destroy(id);
+        deps.logger.info({ userId: session.userId }, 'console session ended: account reset or removed');
+      }
       res.clearCookie(SESSION_COOKIE, cookieOptions);
       return null;
     }
@@ -176,8 +183,8 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
     const password = bodyString(req, 'password');
     const next = safeNext(req.body?.next);
     res.set('Cache-Control', 'no-store');
-    const user = username && password ? await deps.userService.authenticate(username, password) : null;
-    if (!user) {
+    const signedIn = username && password ? await deps.userService.signIn(username, password) : null;
+    if (!signedIn) {
       deps.logger.info('console login refused');
       res.status(401).type('html').send(renderLoginPage({ problem: 'invalid', username, next }));
       return;
@@ -185,8 +192,8 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
     await run(parseCookies, req, res);
     const previous = sessionIdOf(req);
     if (previous) await sessions.destroy(previous);
-    const { id } = await sessions.create(user.id);
-    deps.logger.info({ userId: user.id }, 'console login');
+    const { id } = await sessions.create(signedIn.user.id, signedIn.sessionVersion);
+    deps.logger.info({ userId: signedIn.user.id }, 'console login');
     res.cookie(SESSION_COOKIE, id, cookieOptions);
     res.redirect(303, next ?? '/');
   });

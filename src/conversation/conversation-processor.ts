@@ -8,6 +8,8 @@
  * stays unprocessed (the job retries; the sweeper re-enqueues) — a message is never marked
  * processed without its effects. If the engine or a text fails (a bug), the resident is told to
  * try again later, the message becomes a ticket for an operator, and the conversation resets.
+ * Any other failure that is not an outage is counted on the message, and past a limit the message
+ * is dead-lettered the same way (see inbound-failure-guard) so the resident's later messages go on.
  */
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../domain/message';
@@ -27,6 +29,12 @@ import type { SessionStore } from './session-store';
 import type { ComputeDeadlines } from './ticket-opening';
 import { buildTurnEffects, TurnComputationError, type TurnEffects } from './turn-effects';
 import { runEngineTurn } from './engine-turn';
+import {
+  createInboundFailureGuard,
+  DEFAULT_MAX_PROCESSING_FAILURES,
+  type DeadLettered,
+  type DeadLetterHandOff,
+} from './inbound-failure-guard';
 
 export type LoadedFlows = Parameters<typeof step>[0];
 
@@ -54,12 +62,23 @@ export interface ConversationProcessorDeps {
   operatorInbound?: {
     handle(message: InboundMessage, locality: Locality | null): Promise<{ outboxIds: string[] } | null>;
   };
+  /** Failures of one message that are not outages before it is dead-lettered (default 5). */
+  maxProcessingFailures?: number;
+  /** Called after a message is dead-lettered (metrics). */
+  onDeadLettered?: (event: DeadLettered) => unknown;
   clock?: () => Date;
   newId?: () => string;
   newReference?: () => string;
 }
 
-export type TurnOutcome = 'processed' | 'operator_command' | 'no_locality' | 'ignored_opted_out' | 'failed_safely' | 'already_processed';
+export type TurnOutcome =
+  | 'processed'
+  | 'operator_command'
+  | 'no_locality'
+  | 'ignored_opted_out'
+  | 'failed_safely'
+  | 'already_processed'
+  | 'dead_lettered';
 
 export interface ProcessedTurn {
   messageId: string;
@@ -133,12 +152,16 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     return { effects, session: turn.session, actsOnIt };
   }
 
-  /**
-   * The engine or a text broke (a bug, not an outage): the resident is told we will answer, and
-   * the message becomes a ticket for an operator so the promise holds; the conversation resets.
-   */
-  async function failSafely(message: InboundMessage, resident: Resident, locality: Locality, appliedAt: Date, error: TurnComputationError) {
-    deps.logger.error({ messageId: message.id, residentId: resident.id, stage: error.stage, err: error.message }, 'conversation turn failed; handed to an operator');
+  const failureGuard = createInboundFailureGuard({
+    repo: deps.repo,
+    logger: deps.logger,
+    clock,
+    maxFailures: deps.maxProcessingFailures ?? DEFAULT_MAX_PROCESSING_FAILURES,
+    onDeadLettered: deps.onDeadLettered,
+  });
+
+  /** The resident is told we will answer (unless `reply` is false), and the message becomes a ticket for an operator. */
+  function handOffEffects(message: InboundMessage, resident: Resident, locality: Locality, appliedAt: Date, reply = true): Promise<TurnEffects> {
     const events: EngineEvent[] = resident.optedOut
       ? []
       : [
@@ -152,9 +175,9 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
             location: message.location,
             needsOperator: true,
           },
-          { type: 'reply_queued', key: 'system.try_again_later', params: {} },
+          ...(reply ? [{ type: 'reply_queued', key: 'system.try_again_later', params: {} } as const] : []),
         ];
-    const effects = await buildTurnEffects(effectsDeps, {
+    return buildTurnEffects(effectsDeps, {
       message,
       resident,
       locality,
@@ -163,9 +186,46 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       appliedAt,
       conversationStartedAt: null,
     });
+  }
+
+  /**
+   * The engine or a text broke (a bug, not an outage): the resident is told we will answer, and
+   * the message becomes a ticket for an operator so the promise holds; the conversation resets.
+   */
+  async function failSafely(message: InboundMessage, resident: Resident, locality: Locality, appliedAt: Date, error: TurnComputationError) {
+    deps.logger.error({ messageId: message.id, residentId: resident.id, stage: error.stage, err: error.message }, 'conversation turn failed; handed to an operator');
+    const effects = await handOffEffects(message, resident, locality, appliedAt);
     await deps.repo.commit(effects.unit);
     await deps.sessions.delete(resident.id).catch(() => undefined);
     return effects;
+  }
+
+  /**
+   * A message given up on still reaches a person: the operator ticket and the reply are written in
+   * the unit that dead-letters it, and the conversation resets. Null (nothing written) when no
+   * ticket can be opened: no town answers the number, or the sender is staff.
+   */
+  async function handOffDeadLetter(message: InboundMessage, handle: LockHandle, at: Date): Promise<DeadLetterHandOff | null> {
+    await handle.extend();
+    const locality = await deps.repo.findLocalityForNumber(message.toPhone);
+    if (!locality) return null;
+    if (deps.operatorInbound && (await deps.repo.findUserByPhone(message.fromPhone))) return null;
+    const resident = await ensureResident(message, locality, at);
+    const appliedAt = afterPreviousTurn(at, resident);
+    const effects = await handOffEffects(message, resident, locality, appliedAt).catch((error: unknown) => {
+      if (!(error instanceof TurnComputationError)) throw error;
+      // The reply itself cannot be rendered (perhaps why the turn failed): the ticket alone still reaches an operator.
+      return handOffEffects(message, resident, locality, appliedAt, false);
+    });
+    const { inboundProcessed: mark, ...writes } = effects.unit;
+    await deps.repo.commit({ ...writes, inboundFailed: mark });
+    await deps.sessions.delete(resident.id).catch(() => undefined);
+    // Committed: the replies wait in the outbox for the outbox sweeper if this enqueue fails.
+    await deps.dispatcher.enqueue(effects.outboxIds).catch((error: unknown) => {
+      deps.logger.warn({ messageId: message.id, err: String(error) }, 'replies to a dead-lettered message not enqueued; left to the outbox sweeper');
+    });
+    await notifyTicketsOpened(effects.ticketsOpened);
+    return { ticketIds: effects.ticketsOpened.map((t) => t.id), outboxIds: effects.outboxIds };
   }
 
   async function processOne(message: InboundMessage, handle: LockHandle): Promise<ProcessedTurn> {
@@ -270,7 +330,11 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       return deps.lock.withLock(phoneLockKey(message.fromPhone), async (handle) => {
         const turns: ProcessedTurn[] = [];
         for (const pending of await deps.repo.listUnprocessedInboundFrom(message.fromPhone)) {
-          turns.push(await processOne(pending, handle).catch((error: unknown) => alreadyDone(pending, error)));
+          const turn = failureGuard.run(pending, {
+            process: () => processOne(pending, handle),
+            handOff: (at) => handOffDeadLetter(pending, handle, at),
+          });
+          turns.push(await turn.catch((error: unknown) => alreadyDone(pending, error)));
         }
         return turns;
       });

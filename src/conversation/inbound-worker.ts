@@ -1,7 +1,8 @@
 /**
  * The BullMQ worker on the `inbound` queue: one job `{ messageId }` per stored message. A job
  * that throws (Redis or the store unavailable, the resident's lock held too long) is retried
- * with backoff by BullMQ, and the intake sweeper catches whatever falls through.
+ * with backoff by BullMQ, and the intake sweeper catches whatever falls through. A message that
+ * keeps failing for another reason is dead-lettered by the processor, and its job then completes.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { QUEUE_NAMES, type InboundJob } from '../queues/queues';

@@ -27,6 +27,19 @@ export interface InboundMessage {
   processedAt: string | null;
   residentId: string | null;
   localityId: string | null;
+  /**
+   * Failures of processing that were not an outage (a bug, a constraint the turn breaks), counted
+   * durably so a message that can never succeed stops being retried. Absent until the first one.
+   */
+  processingFailures?: number;
+  lastFailureAt?: string;
+  /** The failing error's class and code, never its message (which may quote the resident). */
+  lastFailureReason?: string;
+  /**
+   * Dead-lettered: given up on after too many such failures. No longer retried and no longer ahead
+   * of the resident's later messages; an operator ticket carries its text when one could be opened.
+   */
+  failedAt?: string;
 }
 
 export const OUTBOX_STATUSES = [

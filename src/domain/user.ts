@@ -12,6 +12,11 @@ export interface User {
   localityIds: string[];
   onDuty: boolean;
   passwordHash: string;
+  /**
+   * Raised by a password reset: a console session remembers the value it was created under and is
+   * refused once they differ, so a reset ends every open session at once. Absent means 0.
+   */
+  sessionVersion?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,4 +29,6 @@ export interface ApiToken {
   label: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** When an admin revoked it; a revoked token is refused but kept, so listings show what happened. Absent means null. */
+  revokedAt?: string | null;
 }

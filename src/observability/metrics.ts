@@ -64,6 +64,11 @@ export interface Metrics {
   slaBreaches: Counter<'category'>;
   /** `ticketsOpened.inc({ category })`, once per ticket created. */
   ticketsOpened: Counter<'category'>;
+  /**
+   * `inboundDeadLettered.inc({ ticket: 'opened' | 'none' })`, once per inbound message given up on
+   * after repeated failures; `none` means no operator ticket carries it (look it up by the log).
+   */
+  inboundDeadLettered: Counter<'ticket'>;
   firstResponseSeconds: Histogram<'category'>;
   resolutionSeconds: Histogram<'category'>;
   queueJobs: Gauge<'queue' | 'state'>;
@@ -144,6 +149,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     labelNames: ['category'] as const,
     registers,
   });
+  const inboundDeadLettered = new Counter({
+    name: 'inbound_dead_lettered_total',
+    help: 'Inbound messages given up on after repeated processing failures, by whether an operator ticket carries them.',
+    labelNames: ['ticket'] as const,
+    registers,
+  });
   const firstResponseSeconds = new Histogram({
     name: 'ticket_first_response_seconds',
     help: 'Time from a ticket being opened to the first response to the resident, by category.',
@@ -211,6 +222,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     sendFailures,
     slaBreaches,
     ticketsOpened,
+    inboundDeadLettered,
     firstResponseSeconds,
     resolutionSeconds,
     queueJobs,

@@ -15,8 +15,16 @@ import type { ApiToken, User } from '../domain/user';
  * updated, timeline entry, message to the resident). Either all of it is stored or none.
  */
 export interface UnitOfWork {
-  /** Refused with {@link AlreadyProcessedError} (nothing of the unit written) if already processed. */
+  /**
+   * Refused with {@link AlreadyProcessedError} (nothing of the unit written) if already processed
+   * or dead-lettered.
+   */
   inboundProcessed?: { id: string; at: string; residentId: string | null; localityId: string | null };
+  /**
+   * Dead-letters the message (sets `failedAt`) instead of marking it processed, e.g. together with
+   * the operator ticket that carries its text. Refused like `inboundProcessed`. Not both in one unit.
+   */
+  inboundFailed?: { id: string; at: string; residentId: string | null; localityId: string | null };
   residentUpdates?: Array<{ id: string; patch: Partial<Omit<Resident, 'id' | 'phone' | 'createdAt'>> }>;
   ticketsCreated?: Ticket[];
   ticketUpdates?: Array<{ id: string; patch: Partial<Omit<Ticket, 'id' | 'reference' | 'createdAt'>> }>;
@@ -83,10 +91,19 @@ export interface Repository {
   /** Inserts unless a message with the same `providerSid` exists (`inserted: false` then). */
   insertInboundMessage(message: InboundMessage): Promise<{ inserted: boolean; message: InboundMessage }>;
   getInboundMessage(id: string): Promise<InboundMessage | null>;
-  /** Unprocessed messages from one phone, oldest first: the per-resident processing order. */
+  /**
+   * Unprocessed messages from one phone, oldest first: the per-resident processing order.
+   * Dead-lettered messages are left out, so one bad message never holds back the later ones.
+   */
   listUnprocessedInboundFrom(fromPhone: string): Promise<InboundMessage[]>;
-  /** For the sweeper: unprocessed messages received before `receivedBefore`, oldest first. */
+  /** For the sweeper: unprocessed, not dead-lettered messages received before `receivedBefore`, oldest first. */
   listUnprocessedInbound(options: { receivedBefore: string; limit: number }): Promise<InboundMessage[]>;
+  /**
+   * Counts one failed processing attempt (atomically: concurrent workers each count) and stamps
+   * its time and reason; returns the message as stored after. A message already processed or
+   * dead-lettered is returned unchanged. NotFoundError when no message has this id.
+   */
+  recordInboundFailure(id: string, failure: { at: string; reason: string }): Promise<InboundMessage>;
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]>;
 
   // Tickets
@@ -120,8 +137,16 @@ export interface Repository {
   listUsers(filter?: { localityId?: string }): Promise<User[]>;
   updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User>;
   createApiToken(token: ApiToken): Promise<ApiToken>;
+  /** Revoked tokens too: refusing them is the caller's decision (it can then say why). */
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
   touchApiToken(id: string, at: string): Promise<void>;
+  /** One user's tokens, revoked ones included, oldest first. */
+  listApiTokens(userId: string): Promise<ApiToken[]>;
+  /**
+   * Sets `revokedAt` (kept from the first call if already revoked) and returns the token;
+   * {@link NotFoundError} for an unknown id.
+   */
+  revokeApiToken(id: string, at: string): Promise<ApiToken>;
 }
 
 /** A write broke a unique rule (duplicate reference, username, phone, slug). */

@@ -47,12 +47,21 @@ export interface UserService {
   listUsers(filter?: { localityId?: string; role?: Role }): Promise<UserSummary[]>;
   findUser(usernameOrId: string): Promise<UserSummary | null>;
   updateUser(usernameOrId: string, patch: UpdateUserInput): Promise<UserSummary>;
-  /** Sets a new password (generated unless given) and returns it to show once. */
+  /**
+   * Sets a new password (generated unless given) and returns it to show once. Also raises the
+   * user's `sessionVersion`, which ends every console session they have open.
+   */
   resetPassword(usernameOrId: string, options?: { password?: string }): Promise<{ password: string }>;
   /** Creates `admin` when the users table is empty (first start); a no-op afterwards. */
   ensureFirstAdmin(options?: { password?: string }): Promise<EnsureFirstAdminResult>;
   /** The user when the password matches, otherwise null (same timing for unknown usernames). */
   authenticate(username: string, password: string): Promise<AuthenticatedUser | null>;
+  /**
+   * `authenticate` for a new console session: also the `sessionVersion` read together with the
+   * password hash, so a session opened with a password that a reset is replacing at that moment
+   * is already stale.
+   */
+  signIn(username: string, password: string): Promise<{ user: AuthenticatedUser; sessionVersion: number } | null>;
   toAuthenticatedUser(user: User | UserSummary): AuthenticatedUser;
 }
 
@@ -203,6 +212,16 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
     return { user: summarize(created), password };
   }
 
+  async function signIn(username: string, password: string) {
+    const user = await repo.findUserByUsername(username.trim().toLowerCase());
+    if (!user) {
+      await verifyPassword(password, await dummyPasswordHash());
+      return null;
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) return null;
+    return { user: toAuthenticatedUser(user), sessionVersion: user.sessionVersion ?? 0 };
+  }
+
   return {
     addUser,
 
@@ -236,7 +255,11 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
     async resetPassword(usernameOrId, options = {}) {
       const password = options.password === undefined ? generatePassword() : parseOrThrow(passwordSchema, options.password);
       const user = await requireUser(usernameOrId);
-      await repo.updateUser(user.id, { passwordHash: await hashPassword(password), updatedAt: deps.now() });
+      await repo.updateUser(user.id, {
+        passwordHash: await hashPassword(password),
+        sessionVersion: (user.sessionVersion ?? 0) + 1,
+        updatedAt: deps.now(),
+      });
       return { password };
     },
 
@@ -262,13 +285,10 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
     },
 
     async authenticate(username, password) {
-      const user = await repo.findUserByUsername(username.trim().toLowerCase());
-      if (!user) {
-        await verifyPassword(password, await dummyPasswordHash());
-        return null;
-      }
-      return (await verifyPassword(password, user.passwordHash)) ? toAuthenticatedUser(user) : null;
+      return (await signIn(username, password))?.user ?? null;
     },
+
+    signIn,
 
     toAuthenticatedUser,
   };

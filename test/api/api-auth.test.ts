@@ -29,6 +29,19 @@ describe('REST API token auth', () => {
     expect(res.body.error.code).toBe('unauthorized');
   });
 
+  it('answers 401 for a revoked token on every endpoint, from the request right after the revocation', async () => {
+    const locality = await h.addLocality();
+    const { user, token } = await h.addUserWithToken({ role: 'operator', localityIds: [locality.id] });
+    await request(h.app).get('/api/v1/tickets').set('Authorization', `Bearer ${token}`).expect(200);
+    const [issued] = await h.tokenService.listTokens(user.id);
+    await h.tokenService.revokeToken(issued!.id);
+    for (const path of ['/api/v1/tickets', '/api/v1/localities', '/api/v1/users']) {
+      const res = await request(h.app).get(path).set('Authorization', `Bearer ${token}`).expect(401);
+      expect(res.body.error.code).toBe('unauthorized');
+    }
+    await request(h.app).get('/api/v1/tickets').set('Authorization', `Bearer ${operatorToken}`).expect(200);
+  });
+
   it('answers 401 for a malformed authorization header', async () => {
     await request(h.app).get('/api/v1/tickets').set('Authorization', operatorToken).expect(401);
     await request(h.app).get('/api/v1/tickets').set('Authorization', 'Basic YWRtaW46YWRtaW4=').expect(401);

@@ -70,6 +70,46 @@ describe('API tokens', () => {
     await expect(tokens.issueToken('no-such-user', 'x')).rejects.toMatchObject({ code: 'user_not_found' });
   });
 
+  it('refuses a revoked token with 401 from the next request on, while the same user\'s other tokens keep working', async () => {
+    const { token, record } = await tokens.issueToken(userId, 'old laptop');
+    const { token: other } = await tokens.issueToken(userId, 'new laptop');
+    await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+
+    await expect(tokens.revokeToken(record.id)).resolves.toEqual({
+      record: { ...record, lastUsedAt: expect.any(String), revokedAt: now() },
+      alreadyRevoked: false,
+    });
+
+    const refused = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
+    expect(refused.body).toEqual({ error: { code: 'unauthorized', message: 'the API token is not valid' } });
+    expect(refused.headers['www-authenticate']).toMatch(/^Bearer/);
+    await request(app).get('/api/v1/me').set('Authorization', `Bearer ${other}`).expect(200);
+  });
+
+  it('revoking twice keeps the first revocation time and says it was already revoked; an unknown id has its own code', async () => {
+    const { record } = await tokens.issueToken(userId, 'twice');
+    const first = await tokens.revokeToken(record.id);
+    clock += 5_000;
+    await expect(tokens.revokeToken(record.id)).resolves.toEqual({ record: first.record, alreadyRevoked: true });
+    await expect(tokens.revokeToken('no-such-token')).rejects.toMatchObject({ code: 'api_token_not_found' });
+  });
+
+  it("lists a user's tokens oldest first with revoked ones marked, and never a usable token", async () => {
+    const { user } = await users.addUser({ username: 'lister', name: 'Lister', role: 'admin', localityIds: [] });
+    const first = await tokens.issueToken(user.id, 'first');
+    clock += 1_000;
+    const second = await tokens.issueToken(user.id, 'second');
+    await tokens.revokeToken(first.record.id);
+
+    const listed = await tokens.listTokens(user.id);
+    expect(listed.map((t) => [t.label, t.revokedAt])).toEqual([
+      ['first', now()],
+      ['second', null],
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(first.token);
+    expect(JSON.stringify(listed)).not.toContain(second.token);
+  });
+
   it('does not rewrite lastUsedAt on every request within a minute', async () => {
     const { token, record } = await tokens.issueToken(userId, 'busy');
     await tokens.authenticate(token);

@@ -67,6 +67,9 @@ beforeAll(async () => {
   await repo.createLocality(aLocality({ id: 'loc-a', slug: 'loc-a', name: 'A', sectors: [], phoneNumbers: [], createdAt: now() }));
   await userService.addUser({ username: 'rosa', name: 'Rosa', role: 'operator', localityIds: ['loc-a'], password: PASSWORD });
   await userService.addUser({ username: 'juan', name: 'Juan', role: 'operator', localityIds: ['loc-a'], password: PASSWORD });
+  for (const username of ['lucia', 'pedro', 'ana']) {
+    await userService.addUser({ username, name: username, role: 'operator', localityIds: ['loc-a'], password: PASSWORD });
+  }
 });
 
 afterAll(async () => {
@@ -182,6 +185,62 @@ describe('console session', () => {
     expect(login.status).toBe(200);
     await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
     await agent.get('/tickets').set('Accept', 'text/html').expect(303);
+  });
+});
+
+describe('password reset', () => {
+  async function sessionKeys(keyPrefix: string): Promise<string[]> {
+    const [, keys] = await redis.scan('0', 'MATCH', `${keyPrefix}:session:*`, 'COUNT', 1000);
+    return keys;
+  }
+
+  it("ends every open console session of that user at their next request, and not other users' sessions", async () => {
+    const { app, keyPrefix } = buildApp();
+    const laptop = await loggedInAgent(app, 'lucia');
+    const phone = await loggedInAgent(app, 'lucia');
+    const colleague = await loggedInAgent(app, 'rosa');
+
+    const { password } = await userService.resetPassword('lucia', { password: 'nueva-clave-del-tanque' });
+
+    await laptop.agent.get('/tickets').set('Accept', 'text/html').expect(303).expect('Location', '/login?next=%2Ftickets');
+    await phone.agent.get('/tickets').set('Accept', 'application/json').expect(401);
+    await laptop.agent.post('/tickets/t1/close').type('form').send({ _csrf: laptop.csrf }).expect(303);
+    await colleague.agent.get('/tickets').expect(200);
+    expect(await sessionKeys(keyPrefix)).toHaveLength(1);
+
+    const again = request.agent(app);
+    await again.post('/login').type('form').send({ username: 'lucia', password: PASSWORD }).expect(401);
+    await again.post('/login').type('form').send({ username: 'lucia', password }).expect(303);
+    const page = await again.get('/tickets').expect(200);
+    expect(page.text).toContain('lucia operator');
+  });
+
+  it('refuses a session opened with the old password while the reset was being written', async () => {
+    const { app } = buildApp({
+      userService: {
+        ...userService,
+        async signIn(username, password) {
+          const signedIn = await userService.signIn(username, password);
+          await userService.resetPassword(username, { password: 'otra-clave-del-tanque' });
+          return signedIn;
+        },
+      },
+    });
+    const agent = request.agent(app);
+    await agent.post('/login').type('form').send({ username: 'pedro', password: PASSWORD }).expect(303);
+    await agent.get('/tickets').set('Accept', 'application/json').expect(401);
+  });
+
+  it('keeps sessions created before sessions carried a version, until the next reset', async () => {
+    const { app, keyPrefix } = buildApp();
+    const { agent } = await loggedInAgent(app, 'ana');
+    const [key] = await sessionKeys(keyPrefix);
+    const { sessionVersion: _dropped, ...legacy } = JSON.parse((await redis.get(key!))!) as Record<string, unknown>;
+    await redis.set(key!, JSON.stringify(legacy), 'EX', 600);
+
+    await agent.get('/tickets').expect(200);
+    await userService.resetPassword('ana');
+    await agent.get('/tickets').set('Accept', 'application/json').expect(401);
   });
 });
 

@@ -2,8 +2,18 @@
  * The administration commands a town's technician runs: localities, accounts, API tokens, and
  * what a bad configuration looks like. Real processes on a real SQLite file.
  */
+import express from 'express';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import request from 'supertest';
+import { createApiTokenService, requireApiToken } from '../../src/auth/api-token-auth';
+import { createConsoleAuth } from '../../src/auth/console-auth';
+import { newId } from '../../src/shared/ids';
+import { createLogger } from '../../src/shared/logger';
+import { createRepository } from '../../src/store/create-repository';
+import type { Repository } from '../../src/store/repository';
+import { createUserService } from '../../src/users/user-service';
+import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
 import { tempSqlitePath } from '../support/sqlite';
 
 const ROOT = join(__dirname, '..', '..');
@@ -48,6 +58,94 @@ describe('aguavoz locality and user commands', () => {
     expect(second).toBeDefined();
     expect(second).not.toBe(first);
     expect(aguavoz('user', 'add', '--username', 'ana', '--name', 'Ana', '--locality', 'nowhere').out).toMatch(/no locality with slug "nowhere"/);
+  });
+
+  it('lists API tokens without the token itself, revokes one by id, and says so when it was already revoked', () => {
+    const issued = aguavoz('user', 'token', 'rosa', '--label', 'hoja de cálculo');
+    const token = /\n(av_\S+)/.exec(issued.out)?.[1];
+    const id = /token id: (\S+)/.exec(issued.out)?.[1];
+    expect(token).toBeDefined();
+    expect(id).toBeDefined();
+
+    const listed = aguavoz('user', 'tokens', 'rosa');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toContain(`${id}\thoja de cálculo\tcreated `);
+    expect(listed.out).toMatch(new RegExp(`${id}\\thoja de cálculo\\tcreated \\S+\\tlast used never\\tactive\\n`));
+    expect(listed.out).not.toContain('av_');
+
+    const revoked = aguavoz('user', 'revoke-token', id!);
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toContain(`revoked API token ${id} ("hoja de cálculo") of rosa`);
+    expect(aguavoz('user', 'tokens', 'rosa').out).toMatch(new RegExp(`${id}\\t.*\\trevoked \\d{4}-\\S+Z\\n`));
+    expect(aguavoz('user', 'revoke-token', id!).out).toMatch(/was already revoked at \d{4}-/);
+
+    const unknown = aguavoz('user', 'revoke-token', 'no-such-token');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.out).toMatch(/^error: no API token with id "no-such-token"/);
+    expect(aguavoz('user', 'tokens', 'nadie').out).toMatch(/no account "nadie"/);
+  });
+
+  describe('against a service running on the same store', () => {
+    const logger = createLogger({ level: 'silent' });
+    const now = () => new Date().toISOString();
+    const redis = createTestRedis();
+    const prefix = uniquePrefix('cli-admin');
+    let repo: Repository;
+    let app: express.Express;
+
+    beforeAll(async () => {
+      repo = createRepository({ sqlitePath: db.path, logger });
+      await repo.init();
+      const auth = createConsoleAuth({
+        repo,
+        redis,
+        keyPrefix: prefix,
+        userService: createUserService({ repo, now, newId }),
+        logger,
+        now,
+        secureCookies: false,
+      });
+      app = express();
+      app.use(auth.router);
+      app.get('/tickets', auth.requireUser, (_req, res) => {
+        res.send('queue');
+      });
+      app.get('/api/v1/me', requireApiToken({ tokenService: createApiTokenService({ repo, now, newId }), repo }), (_req, res) => {
+        res.json({ ok: true });
+      });
+    });
+
+    afterAll(async () => {
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+      await repo.close();
+    });
+
+    it('reset-password ends a console session that was open, and the printed password signs in again', async () => {
+      const before = /\(shown once\): (\S+)/.exec(aguavoz('user', 'reset-password', 'rosa').out)?.[1];
+      const browser = request.agent(app);
+      await browser.post('/login').type('form').send({ username: 'rosa', password: before }).expect(303);
+      await browser.get('/tickets').expect(200);
+
+      const reset = aguavoz('user', 'reset-password', 'rosa');
+      expect(reset.code).toBe(0);
+      expect(reset.out).toContain('console sessions of rosa are ended');
+      await browser.get('/tickets').set('Accept', 'text/html').expect(303).expect('Location', '/login?next=%2Ftickets');
+
+      const after = /\(shown once\): (\S+)/.exec(reset.out)?.[1];
+      await browser.post('/login').type('form').send({ username: 'rosa', password: after }).expect(303);
+      await browser.get('/tickets').expect(200);
+    });
+
+    it('revoke-token makes the API refuse that token with 401 at its next request', async () => {
+      const issued = aguavoz('user', 'token', 'rosa', '--label', 'script');
+      const token = /\n(av_\S+)/.exec(issued.out)?.[1];
+      const id = /token id: (\S+)/.exec(issued.out)?.[1];
+      await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(aguavoz('user', 'revoke-token', id!).code).toBe(0);
+      const refused = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
+      expect(refused.body.error.code).toBe('unauthorized');
+    });
   });
 
   it('a bad configuration stops with one message naming every offending variable', () => {

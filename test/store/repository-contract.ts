@@ -5,6 +5,7 @@
 import type { Repository } from '../../src/store/repository';
 import { commitContract } from './contract/commit-contract';
 import { inboundContract } from './contract/inbound-contract';
+import { inboundFailureContract } from './contract/inbound-failure-contract';
 import { localityContract, residentContract } from './contract/locality-resident-contract';
 import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
@@ -38,6 +39,7 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     localityContract(repo);
     residentContract(repo);
     inboundContract(repo);
+    inboundFailureContract(repo);
     ticketContract(repo);
     queueOrderContract(repo);
     commitContract(repo);

@@ -120,6 +120,45 @@ describe('SQLite store file', () => {
     expect(plan.join('\n')).not.toContain('TEMP B-TREE');
   });
 
+  it('accounts and API tokens stored before migration 4 read back at session version 0 and not revoked', async () => {
+    const old = rawDb();
+    migrate(old, logger, MIGRATIONS.filter((m) => m.version < 4));
+    old
+      .prepare(
+        `INSERT INTO users (id, username, name, role, phone, locality_ids, on_duty, password_hash, created_at, updated_at)
+         VALUES ('u-old', 'rosa', 'Rosa', 'operator', NULL, '[]', 1, 'hash', ?, ?)`,
+      )
+      .run(at(0), at(0));
+    old
+      .prepare(`INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, last_used_at) VALUES ('t-old', 'u-old', 'sha256:old', 'script', ?, NULL)`)
+      .run(at(0));
+    old.close();
+
+    const repo = await open();
+    await expect(repo.getUser('u-old')).resolves.toMatchObject({ sessionVersion: 0 });
+    await expect(repo.listApiTokens('u-old')).resolves.toEqual([expect.objectContaining({ id: 't-old', revokedAt: null })]);
+  });
+
+  it('inbound messages stored before migration 5 read back unchanged, stay pending, and can be counted and dead-lettered', async () => {
+    const old = rawDb();
+    migrate(old, logger, MIGRATIONS.filter((m) => m.version < 5));
+    const message = anInbound({ receivedAt: at(1) });
+    old
+      .prepare(
+        `INSERT INTO inbound_messages (id, provider_sid, channel, from_phone, to_phone, body, media, location, received_at, processed_at, resident_id, locality_id)
+         VALUES (?, ?, ?, ?, ?, ?, '[]', NULL, ?, NULL, NULL, NULL)`,
+      )
+      .run(message.id, message.providerSid, message.channel, message.fromPhone, message.toPhone, message.body, message.receivedAt);
+    old.close();
+
+    const repo = await open();
+    await expect(repo.getInboundMessage(message.id)).resolves.toStrictEqual(message);
+    await expect(repo.listUnprocessedInboundFrom(message.fromPhone)).resolves.toStrictEqual([message]);
+    await expect(repo.recordInboundFailure(message.id, { at: at(2), reason: 'Error' })).resolves.toMatchObject({ processingFailures: 1 });
+    await repo.commit({ inboundFailed: { id: message.id, at: at(3), residentId: null, localityId: null } });
+    await expect(repo.listUnprocessedInbound({ receivedBefore: at(10), limit: 10 })).resolves.toEqual([]);
+  });
+
   it('refuses a ticket whose locality does not exist (foreign keys are on)', async () => {
     const repo = await open();
     const err = await rejectionOf(repo.commit({ ticketsCreated: [aTicket({ localityId: 'nowhere', residentId: 'nobody' })] }));

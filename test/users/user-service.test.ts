@@ -141,6 +141,16 @@ describe('user service', () => {
     await expect(users.resetPassword('nobody')).rejects.toMatchObject({ code: 'user_not_found' });
   });
 
+  it('raises the session version at every reset, which a new sign-in carries so older console sessions are refused', async () => {
+    const { password } = await users.addUser({ username: 'elena', name: 'Elena', role: 'operator', localityIds: [localityId] });
+    await expect(users.signIn('elena', password)).resolves.toEqual({ user: expect.objectContaining({ username: 'elena' }), sessionVersion: 0 });
+    await users.resetPassword('elena', { password: 'primera-nueva-clave' });
+    const { password: latest } = await users.resetPassword('elena');
+    await expect(users.signIn('elena', latest)).resolves.toMatchObject({ sessionVersion: 2 });
+    await expect(users.signIn('elena', 'primera-nueva-clave')).resolves.toBeNull();
+    await expect(users.findUser('elena')).resolves.toMatchObject({ sessionVersion: 2 });
+  });
+
   it('lists users without their password hashes, filtered by locality or role', async () => {
     const all = await users.listUsers();
     expect(all.length).toBeGreaterThan(1);

@@ -2,7 +2,8 @@
  * Re-enqueues inbound messages that were stored but never processed: Redis was down when the
  * webhook tried to enqueue, a worker died, or a job gave up. Called periodically by the
  * maintenance worker. Processing is idempotent (a processed message is skipped), so sweeping a
- * message whose job is merely slow costs nothing.
+ * message whose job is merely slow costs nothing. A dead-lettered message (given up on after
+ * repeated failures that were not outages, see inbound-failure-guard) is not listed, so not swept.
  */
 import type { Logger } from '../../shared/logger';
 import type { Repository } from '../../store/repository';

@@ -71,6 +71,11 @@ const inbound = schema('inbound_messages', {
   processedAt: nullableText,
   residentId: nullableText,
   localityId: nullableText,
+  // No defaults: absent until the first failure, as the domain type has them.
+  processingFailures: { type: Number },
+  lastFailureAt: text,
+  lastFailureReason: text,
+  failedAt: text,
   ord: { type: ObjectId, required: true },
 });
 inbound.index({ providerSid: 1 }, { unique: true });
@@ -162,6 +167,7 @@ const user = schema('users', {
   localityIds: strings,
   onDuty: flag,
   passwordHash: text,
+  sessionVersion: { type: Number, default: 0 },
   createdAt: text,
   updatedAt: text,
 });
@@ -175,6 +181,7 @@ const apiToken = schema('api_tokens', {
   label: text,
   createdAt: text,
   lastUsedAt: nullableText,
+  revokedAt: nullableText,
 });
 apiToken.index({ tokenHash: 1 }, { unique: true });
 apiToken.index({ userId: 1 });

@@ -30,7 +30,7 @@ import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
 import { planTicketQuery, toTicketPage } from '../ticket-page';
 import { ignoreDuplicate, toStoreError } from './mongo-errors';
 import { createModels, fromDoc, many, one, toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
-import { applyUnit, ord, setById } from './mongo-unit-of-work';
+import { applyUnit, ord, PENDING_INBOUND, setById } from './mongo-unit-of-work';
 import { backfillDueSort } from './mongo-ticket-due';
 import { listTicketsQuery, ticketQuery } from './mongo-ticket-queries';
 
@@ -74,6 +74,9 @@ class MongoRepository implements Repository {
       }
       const resorted = await backfillDueSort(models.Ticket);
       if (resorted > 0) this.options.logger.info({ tickets: resorted }, 'mongodb: queue order of unanswered tickets updated');
+      // Accounts and tokens written before these fields existed read back like new ones.
+      await models.User.updateMany({ sessionVersion: { $exists: false } }, { $set: { sessionVersion: 0 } });
+      await models.ApiToken.updateMany({ revokedAt: { $exists: false } }, { $set: { revokedAt: null } });
       this.connection = connection;
       this.models = models;
     } catch (err) {
@@ -187,12 +190,26 @@ class MongoRepository implements Repository {
   }
 
   listUnprocessedInboundFrom(fromPhone: string): Promise<InboundMessage[]> {
-    return this.run((m) => many<InboundMessage>(m.InboundMessage.find({ fromPhone, processedAt: null }).sort({ receivedAt: 1, ord: 1 })));
+    return this.run((m) =>
+      many<InboundMessage>(m.InboundMessage.find({ fromPhone, ...PENDING_INBOUND }).sort({ receivedAt: 1, ord: 1 })),
+    );
   }
 
   listUnprocessedInbound(options: { receivedBefore: string; limit: number }): Promise<InboundMessage[]> {
-    const query = { processedAt: null, receivedAt: { $lt: options.receivedBefore } };
+    const query = { ...PENDING_INBOUND, receivedAt: { $lt: options.receivedBefore } };
     return this.run((m) => many<InboundMessage>(m.InboundMessage.find(query).sort({ receivedAt: 1, ord: 1 }).limit(options.limit)));
+  }
+
+  recordInboundFailure(id: string, failure: { at: string; reason: string }): Promise<InboundMessage> {
+    return this.run(async (m) => {
+      await m.InboundMessage.updateOne(
+        { _id: id, ...PENDING_INBOUND },
+        { $inc: { processingFailures: 1 }, $set: { lastFailureAt: failure.at, lastFailureReason: failure.reason } },
+      );
+      const message = await one<InboundMessage>(m.InboundMessage.findById(id));
+      if (!message) throw new NotFoundError('inbound message', id);
+      return message;
+    });
   }
 
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
@@ -269,7 +286,7 @@ class MongoRepository implements Repository {
   }
 
   createUser(user: User): Promise<User> {
-    return this.run((m) => this.create<User>(m.User, toDoc(user)));
+    return this.run((m) => this.create<User>(m.User, toDoc({ ...user, sessionVersion: user.sessionVersion ?? 0 })));
   }
 
   getUser(id: string): Promise<User | null> {
@@ -295,7 +312,7 @@ class MongoRepository implements Repository {
   }
 
   createApiToken(token: ApiToken): Promise<ApiToken> {
-    return this.run((m) => this.create<ApiToken>(m.ApiToken, toDoc(token)));
+    return this.run((m) => this.create<ApiToken>(m.ApiToken, toDoc({ ...token, revokedAt: token.revokedAt ?? null })));
   }
 
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
@@ -304,5 +321,19 @@ class MongoRepository implements Repository {
 
   touchApiToken(id: string, at: string): Promise<void> {
     return this.run((m) => setById(m.ApiToken, 'api token', id, { lastUsedAt: at }));
+  }
+
+  listApiTokens(userId: string): Promise<ApiToken[]> {
+    return this.run((m) => many<ApiToken>(m.ApiToken.find({ userId }).sort({ createdAt: 1, _id: 1 })));
+  }
+
+  revokeApiToken(id: string, at: string): Promise<ApiToken> {
+    return this.run(async (m) => {
+      // `revokedAt: null` also matches a missing field; a second revocation keeps the first time.
+      await m.ApiToken.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } });
+      const token = await one<ApiToken>(m.ApiToken.findById(id));
+      if (!token) throw new NotFoundError('api token', id);
+      return token;
+    });
   }
 }

@@ -8,6 +8,9 @@ import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
 import { toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
 import { ticketDoc, updateTicket } from './mongo-ticket-due';
 
+/** An inbound message still to process: neither processed nor dead-lettered. */
+export const PENDING_INBOUND = { processedAt: null, failedAt: null } as const;
+
 /** Hidden ordering fields (see mongo-models) for rows that are listed by time. */
 export const ord = (): StoreDoc => ({ ord: new Types.ObjectId() });
 
@@ -23,7 +26,8 @@ export async function setById(model: StoreModel, entity: string, id: string, set
 
 export async function applyUnit(connection: Connection, m: StoreModels, unit: UnitOfWork): Promise<void> {
   await connection.transaction(async (session) => {
-    if (unit.inboundProcessed) await markProcessed(m.InboundMessage, unit.inboundProcessed, session);
+    if (unit.inboundProcessed) await settleInbound(m.InboundMessage, 'processedAt', unit.inboundProcessed, session);
+    if (unit.inboundFailed) await settleInbound(m.InboundMessage, 'failedAt', unit.inboundFailed, session);
     for (const { id, patch } of unit.residentUpdates ?? []) {
       await setById(m.Resident, 'resident', id, definedPatch(patch, IMMUTABLE_FIELDS.resident), session);
     }
@@ -41,16 +45,22 @@ export async function applyUnit(connection: Connection, m: StoreModels, unit: Un
 }
 
 /**
- * Marks the message processed only if nobody has. Two concurrent turns for one message collide
- * on the document (write conflict); the retried transaction then sees it processed and refuses.
+ * Marks the message processed, or dead-lettered, only if nobody has done either. Two concurrent
+ * turns for one message collide on the document (write conflict); the retried transaction then
+ * sees it settled and refuses. `failedAt: null` also matches a message that never failed.
  */
-async function markProcessed(
+async function settleInbound(
   model: StoreModel,
+  field: 'processedAt' | 'failedAt',
   mark: NonNullable<UnitOfWork['inboundProcessed']>,
   session: ClientSession,
 ): Promise<void> {
   const { id, at, residentId, localityId } = mark;
-  const result = await model.updateOne({ _id: id, processedAt: null }, { $set: { processedAt: at, residentId, localityId } }, { session });
+  const result = await model.updateOne(
+    { _id: id, ...PENDING_INBOUND },
+    { $set: { [field]: at, residentId, localityId } },
+    { session },
+  );
   if (result.matchedCount === 1) return;
   if (await model.exists({ _id: id }).session(session)) throw new AlreadyProcessedError(id);
   throw new NotFoundError('inbound message', id);

@@ -184,10 +184,38 @@ CREATE INDEX outbox_queued_by_resident ON outbox (resident_id, created_at, seq) 
 CREATE INDEX outbox_queued_by_user ON outbox (user_id, created_at, seq) WHERE status = 'queued';
 `;
 
+/**
+ * A password reset ends open console sessions by raising `session_version`; a revoked API token
+ * stays listed with the time it was revoked. Existing users start at 0, which is also what their
+ * open sessions carry, so nobody is signed out by the upgrade.
+ */
+const SESSION_VERSION_AND_TOKEN_REVOCATION = `
+ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
+`;
+
+/**
+ * A message whose processing keeps failing (not an outage) is counted and, past a limit,
+ * dead-lettered (`failed_at`). The pending indexes leave dead-lettered rows out, as the per-phone
+ * drain and the sweeper do; NULL counters read back as absent fields.
+ */
+const INBOUND_PROCESSING_FAILURES = `
+ALTER TABLE inbound_messages ADD COLUMN processing_failures INTEGER;
+ALTER TABLE inbound_messages ADD COLUMN last_failure_at TEXT;
+ALTER TABLE inbound_messages ADD COLUMN last_failure_reason TEXT;
+ALTER TABLE inbound_messages ADD COLUMN failed_at TEXT;
+DROP INDEX inbound_unprocessed_by_phone;
+DROP INDEX inbound_unprocessed;
+CREATE INDEX inbound_pending_by_phone ON inbound_messages (from_phone, received_at, seq) WHERE processed_at IS NULL AND failed_at IS NULL;
+CREATE INDEX inbound_pending ON inbound_messages (received_at, seq) WHERE processed_at IS NULL AND failed_at IS NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'queue due order by next open deadline', up: NEXT_DEADLINE_ORDER },
   { version: 3, name: 'queued outbox by recipient', up: QUEUED_OUTBOX_BY_RECIPIENT },
+  { version: 4, name: 'user session version and API token revocation', up: SESSION_VERSION_AND_TOKEN_REVOCATION },
+  { version: 5, name: 'inbound processing failures and dead letters', up: INBOUND_PROCESSING_FAILURES },
 ];
 
 /** Applies every migration not yet recorded; returns the versions applied now. */

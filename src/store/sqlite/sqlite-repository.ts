@@ -15,6 +15,7 @@ import { TICKET_STATUSES, type Ticket, type TicketStatus, type TimelineEntry } f
 import type { ApiToken, User } from '../../domain/user';
 import type { Logger } from '../../shared/logger';
 import {
+  NotFoundError,
   StoreUnavailableError,
   type OutboxRecipient,
   type Page,
@@ -41,6 +42,9 @@ export interface SqliteRepositoryOptions {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Still to process: neither processed nor dead-lettered (what the partial pending indexes hold). */
+const PENDING = 'processed_at IS NULL AND failed_at IS NULL';
 
 export function createSqliteRepository(options: SqliteRepositoryOptions): Repository {
   return new SqliteRepository(options);
@@ -145,20 +149,30 @@ class SqliteRepository implements Repository {
   }
 
   listUnprocessedInboundFrom(fromPhone: string): Promise<InboundMessage[]> {
-    return this.run((a) =>
-      a.many(INBOUND, 'WHERE from_phone = ? AND processed_at IS NULL ORDER BY received_at, seq', fromPhone),
-    );
+    return this.run((a) => a.many(INBOUND, `WHERE from_phone = ? AND ${PENDING} ORDER BY received_at, seq`, fromPhone));
   }
 
   listUnprocessedInbound(options: { receivedBefore: string; limit: number }): Promise<InboundMessage[]> {
     return this.run((a) =>
       a.many(
         INBOUND,
-        'WHERE processed_at IS NULL AND received_at < ? ORDER BY received_at, seq LIMIT ?',
+        `WHERE ${PENDING} AND received_at < ? ORDER BY received_at, seq LIMIT ?`,
         options.receivedBefore,
         options.limit,
       ),
     );
+  }
+
+  recordInboundFailure(id: string, failure: { at: string; reason: string }): Promise<InboundMessage> {
+    return this.run((a) => {
+      a.statement(
+        `UPDATE ${INBOUND.table} SET processing_failures = COALESCE(processing_failures, 0) + 1,
+           last_failure_at = ?, last_failure_reason = ? WHERE id = ? AND ${PENDING}`,
+      ).run(failure.at, failure.reason, id);
+      const message = a.one(INBOUND, 'id = ?', id);
+      if (!message) throw new NotFoundError(INBOUND.entity, id);
+      return message;
+    });
   }
 
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
@@ -253,7 +267,7 @@ class SqliteRepository implements Repository {
 
   createUser(user: User): Promise<User> {
     return this.run((a) => {
-      a.insert(USERS, user);
+      a.insert(USERS, { ...user, sessionVersion: user.sessionVersion ?? 0 });
       return a.one(USERS, 'id = ?', user.id) as User;
     });
   }
@@ -299,5 +313,18 @@ class SqliteRepository implements Repository {
 
   touchApiToken(id: string, at: string): Promise<void> {
     return this.run((a) => a.update(API_TOKENS, id, { lastUsedAt: at }, []));
+  }
+
+  listApiTokens(userId: string): Promise<ApiToken[]> {
+    return this.run((a) => a.many(API_TOKENS, 'WHERE user_id = ? ORDER BY created_at, id', userId));
+  }
+
+  revokeApiToken(id: string, at: string): Promise<ApiToken> {
+    return this.run((a) => {
+      a.statement('UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(at, id);
+      const token = a.one(API_TOKENS, 'id = ?', id);
+      if (!token) throw new NotFoundError(API_TOKENS.entity, id);
+      return token;
+    });
   }
 }

@@ -9,7 +9,8 @@ import type { Resident } from '../../domain/resident';
 import type { Ticket, TimelineEntry } from '../../domain/ticket';
 import type { ApiToken, User } from '../../domain/user';
 
-type Kind = 'text' | 'int' | 'bool' | 'json';
+/** `optional*`: a field that is absent from the domain object while its column is NULL. */
+type Kind = 'text' | 'int' | 'bool' | 'json' | 'optionalText' | 'optionalInt';
 
 export interface Column {
   field: string;
@@ -75,6 +76,10 @@ export const INBOUND = table<InboundMessage>('inbound_messages', 'inbound messag
   processedAt: 'text',
   residentId: 'text',
   localityId: 'text',
+  processingFailures: 'optionalInt',
+  lastFailureAt: 'optionalText',
+  lastFailureReason: 'optionalText',
+  failedAt: 'optionalText',
 });
 
 export const TICKETS = table<Ticket>('tickets', 'ticket', {
@@ -146,6 +151,7 @@ export const USERS = table<User>('users', 'user', {
   localityIds: 'json',
   onDuty: 'bool',
   passwordHash: 'text',
+  sessionVersion: 'int',
   createdAt: 'text',
   updatedAt: 'text',
 });
@@ -157,6 +163,7 @@ export const API_TOKENS = table<ApiToken>('api_tokens', 'api token', {
   label: 'text',
   createdAt: 'text',
   lastUsedAt: 'text',
+  revokedAt: 'text',
 });
 
 export function encodeValue(column: Column, value: unknown): unknown {
@@ -184,8 +191,16 @@ export function toRow<T>(spec: TableSpec<T>, entity: T): Record<string, unknown>
 export function fromRow<T>(spec: TableSpec<T>, row: unknown): T {
   const source = row as Record<string, unknown>;
   const entity: Record<string, unknown> = {};
-  for (const column of spec.columns) entity[column.field] = decodeValue(column, source[column.column]);
+  for (const column of spec.columns) {
+    const value = decodeValue(column, source[column.column]);
+    if (value === null && isOptional(column)) continue;
+    entity[column.field] = value;
+  }
   return entity as T;
+}
+
+function isOptional(column: Column): boolean {
+  return column.kind === 'optionalText' || column.kind === 'optionalInt';
 }
 
 export function insertSql<T>(spec: TableSpec<T>, suffix = ''): string {

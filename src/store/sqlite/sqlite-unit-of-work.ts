@@ -5,7 +5,8 @@ import { INBOUND, OUTBOX, RESIDENTS, TICKETS, TIMELINE } from './sqlite-tables';
 
 /** Runs inside one `BEGIN IMMEDIATE` transaction: any throw rolls every write back. */
 export function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
-  if (unit.inboundProcessed) markProcessed(a, unit.inboundProcessed);
+  if (unit.inboundProcessed) settleInbound(a, 'processed_at', unit.inboundProcessed);
+  if (unit.inboundFailed) settleInbound(a, 'failed_at', unit.inboundFailed);
   for (const { id, patch } of unit.residentUpdates ?? []) a.update(RESIDENTS, id, patch, IMMUTABLE_FIELDS.resident);
   for (const ticket of unit.ticketsCreated ?? []) a.insert(TICKETS, ticket);
   for (const { id, patch } of unit.ticketUpdates ?? []) a.update(TICKETS, id, patch, IMMUTABLE_FIELDS.ticket);
@@ -13,11 +14,15 @@ export function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
   for (const message of unit.outbox ?? []) a.insert(OUTBOX, message);
 }
 
-/** Marks the message processed only if nobody has: a second turn for it must write nothing. */
-function markProcessed(a: SqliteAccess, mark: NonNullable<UnitOfWork['inboundProcessed']>): void {
+/**
+ * Marks the message processed, or dead-lettered, only if nobody has done either: a second turn
+ * for it, or a turn racing its dead-lettering, must write nothing.
+ */
+function settleInbound(a: SqliteAccess, column: 'processed_at' | 'failed_at', mark: NonNullable<UnitOfWork['inboundProcessed']>): void {
   const { changes } = a
     .statement(
-      `UPDATE ${INBOUND.table} SET processed_at = ?, resident_id = ?, locality_id = ? WHERE id = ? AND processed_at IS NULL`,
+      `UPDATE ${INBOUND.table} SET ${column} = ?, resident_id = ?, locality_id = ?
+       WHERE id = ? AND processed_at IS NULL AND failed_at IS NULL`,
     )
     .run(mark.at, mark.residentId, mark.localityId, mark.id);
   if (changes === 1) return;

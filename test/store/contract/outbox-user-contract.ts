@@ -96,7 +96,7 @@ export function outboxContract(repo: () => Repository): void {
 export function userContract(repo: () => Repository): void {
   describe('users and API tokens', () => {
     it('a user with every field set reads back by id, username and phone', async () => {
-      const user = aUser({ role: 'supervisor', phone: aPhone(), localityIds: ['l-1', 'l-2'], onDuty: true, updatedAt: at(3) });
+      const user = aUser({ role: 'supervisor', phone: aPhone(), localityIds: ['l-1', 'l-2'], onDuty: true, sessionVersion: 4, updatedAt: at(3) });
       await expect(repo().createUser(user)).resolves.toStrictEqual(user);
       await expect(repo().getUser(user.id)).resolves.toStrictEqual(user);
       await expect(repo().findUserByUsername(user.username)).resolves.toStrictEqual(user);
@@ -130,6 +130,16 @@ export function userContract(repo: () => Repository): void {
       await expect(repo().listUsers({ localityId: 'l-9' })).resolves.toEqual([]);
     });
 
+    it('a user created without a session version reads back at version 0, and a reset raises it', async () => {
+      const { sessionVersion: _omitted, ...withoutVersion } = aUser();
+      await expect(repo().createUser(withoutVersion)).resolves.toMatchObject({ sessionVersion: 0 });
+      await expect(repo().updateUser(withoutVersion.id, { passwordHash: 'reset', sessionVersion: 1 })).resolves.toMatchObject({
+        passwordHash: 'reset',
+        sessionVersion: 1,
+      });
+      await expect(repo().findUserByUsername(withoutVersion.username)).resolves.toMatchObject({ sessionVersion: 1 });
+    });
+
     it('an update patches the user and returns it; a missing user is a NotFoundError', async () => {
       const user = await repo().createUser(aUser());
       const patch = { onDuty: true, localityIds: ['l-3'], phone: aPhone(), passwordHash: 'new', updatedAt: at(8) };
@@ -146,6 +156,33 @@ export function userContract(repo: () => Repository): void {
       await repo().touchApiToken(token.id, at(30));
       await expect(repo().findApiTokenByHash(token.tokenHash)).resolves.toEqual({ ...token, lastUsedAt: at(30) });
       expect(await rejectionOf(repo().touchApiToken('missing', at(31)))).toBeInstanceOf(NotFoundError);
+    });
+
+    it("lists one user's tokens oldest first, revoked ones included, and no other user's", async () => {
+      const user = await repo().createUser(aUser());
+      const other = await repo().createUser(aUser());
+      const newer = await repo().createApiToken(anApiToken(user.id, { label: 'informe semanal', createdAt: at(20) }));
+      const older = await repo().createApiToken(anApiToken(user.id, { createdAt: at(10), revokedAt: at(15) }));
+      await repo().createApiToken(anApiToken(other.id, { createdAt: at(5) }));
+      await expect(repo().listApiTokens(user.id)).resolves.toStrictEqual([older, newer]);
+      await expect(repo().listApiTokens('nobody')).resolves.toEqual([]);
+    });
+
+    it('revoking a token records when, still finds it by hash, and a second revocation keeps the first time', async () => {
+      const user = await repo().createUser(aUser());
+      const token = await repo().createApiToken(anApiToken(user.id));
+      const kept = await repo().createApiToken(anApiToken(user.id));
+      await expect(repo().revokeApiToken(token.id, at(40))).resolves.toStrictEqual({ ...token, revokedAt: at(40) });
+      await expect(repo().findApiTokenByHash(token.tokenHash)).resolves.toStrictEqual({ ...token, revokedAt: at(40) });
+      await expect(repo().revokeApiToken(token.id, at(50))).resolves.toMatchObject({ revokedAt: at(40) });
+      await expect(repo().findApiTokenByHash(kept.tokenHash)).resolves.toStrictEqual(kept);
+      expect(await rejectionOf(repo().revokeApiToken('missing', at(41)))).toBeInstanceOf(NotFoundError);
+    });
+
+    it('a token created without a revocation field reads back as not revoked', async () => {
+      const user = await repo().createUser(aUser());
+      const { revokedAt: _omitted, ...withoutField } = anApiToken(user.id);
+      await expect(repo().createApiToken(withoutField)).resolves.toMatchObject({ revokedAt: null });
     });
 
     it('a second token with the same hash is refused as a unique violation on tokenHash', async () => {

@@ -119,6 +119,7 @@ export function aUser(overrides: Partial<User> = {}): User {
     localityIds: [],
     onDuty: false,
     passwordHash: `$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$hash${n}`,
+    sessionVersion: 0,
     createdAt: at(0),
     updatedAt: at(0),
     ...overrides,
@@ -133,6 +134,7 @@ export function anApiToken(userId: string, overrides: Partial<ApiToken> = {}): A
     label: 'integración municipal',
     createdAt: at(0),
     lastUsedAt: null,
+    revokedAt: null,
     ...overrides,
   };
 }
