@@ -17,7 +17,6 @@ import type { Repository, UnitOfWork } from '../store/repository';
 import { openTicket, withDeadlines, type ComputeDeadlines } from './ticket-opening';
 import { lookUpStatus } from './status-reply';
 
-/** The pure part of a turn (engine, rendering) threw: a bug or bad content, not an outage. */
 /**
  * Replies with a kind of their own. The STOP confirmation must reach a resident who has just
  * opted out: the sender lets only `opt_out_confirmation` rows through to opted-out residents.
@@ -26,6 +25,7 @@ const OUTBOX_KIND_BY_KEY: Record<string, string> = {
   'system.opted_out_confirmation': 'opt_out_confirmation',
 };
 
+/** The pure part of a turn (engine, rendering) threw: a bug or bad content, not an outage. */
 export class TurnComputationError extends Error {
   readonly code = 'turn_computation_failed';
   constructor(readonly stage: string, override readonly cause: unknown) {
