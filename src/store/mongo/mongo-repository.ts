@@ -4,6 +4,8 @@
  * SQLite adapter (the contract suite in `test/store/` runs against both): unique indexes for
  * dedupe and codes, `commit` in one multi-document transaction (MongoDB must run as a replica
  * set; docker-compose starts a single-node one), plain objects out via `.lean()`.
+ * The queries live in one module per concept of the port; this class owns the connection and
+ * maps each port method onto them, turning driver failures into the port's errors.
  *
  * @example
  * const repo = createMongoRepository({ uri: 'mongodb://mongo:27017/aguavoz?replicaSet=rs0', logger });
@@ -13,11 +15,10 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
-import { TICKET_STATUSES, type Ticket, type TimelineEntry } from '../../domain/ticket';
+import type { Ticket, TimelineEntry } from '../../domain/ticket';
 import type { ApiToken, User } from '../../domain/user';
 import type { Logger } from '../../shared/logger';
 import {
-  NotFoundError,
   StoreUnavailableError,
   type OutboxRecipient,
   type Page,
@@ -26,13 +27,16 @@ import {
   type TicketFilter,
   type UnitOfWork,
 } from '../repository';
-import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
-import { planTicketQuery, toTicketPage } from '../ticket-page';
-import { ignoreDuplicate, toStoreError } from './mongo-errors';
-import { createModels, fromDoc, many, one, toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
-import { applyUnit, ord, PENDING_INBOUND, setById } from './mongo-unit-of-work';
+import { toStoreError } from './mongo-errors';
+import * as inbound from './mongo-inbound-queries';
+import * as localities from './mongo-locality-queries';
+import { createModels, type StoreModels } from './mongo-models';
+import * as outbox from './mongo-outbox-queries';
+import * as residents from './mongo-resident-queries';
 import { backfillDueSort } from './mongo-ticket-due';
-import { listTicketsQuery, ticketQuery } from './mongo-ticket-queries';
+import * as tickets from './mongo-ticket-queries';
+import { applyUnit } from './mongo-unit-of-work';
+import * as users from './mongo-user-queries';
 
 export interface MongoRepositoryOptions {
   uri: string;
@@ -109,175 +113,112 @@ class MongoRepository implements Repository {
     await connection?.close();
   }
 
-  private async create<T>(model: StoreModel, doc: StoreDoc): Promise<T> {
-    await model.create(doc);
-    return fromDoc<T>(await model.findById(doc._id).lean());
-  }
-
-  private async updateAndRead<T>(model: StoreModel, entity: string, id: string, set: StoreDoc): Promise<T> {
-    const doc =
-      Object.keys(set).length === 0
-        ? await model.findById(id).lean()
-        : await model.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }).lean();
-    if (!doc) throw new NotFoundError(entity, id);
-    return fromDoc<T>(doc);
-  }
-
   createLocality(locality: Locality): Promise<Locality> {
-    return this.run((m) => this.create<Locality>(m.Locality, toDoc(locality)));
+    return this.run((m) => localities.createLocality(m, locality));
   }
 
   getLocality(id: string): Promise<Locality | null> {
-    return this.run((m) => one<Locality>(m.Locality.findById(id)));
+    return this.run((m) => localities.getLocality(m, id));
   }
 
   findLocalityBySlug(slug: string): Promise<Locality | null> {
-    return this.run((m) => one<Locality>(m.Locality.findOne({ slug })));
+    return this.run((m) => localities.findLocalityBySlug(m, slug));
   }
 
   findLocalityForNumber(toPhone: string): Promise<Locality | null> {
-    return this.run(
-      async (m) =>
-        (await one<Locality>(m.Locality.findOne({ phoneNumbers: toPhone }).sort({ createdAt: 1, _id: 1 }))) ??
-        (await one<Locality>(m.Locality.findOne({ isCatchAll: true }).sort({ createdAt: 1, _id: 1 }))),
-    );
+    return this.run((m) => localities.findLocalityForNumber(m, toPhone));
   }
 
   listLocalities(): Promise<Locality[]> {
-    return this.run((m) => many<Locality>(m.Locality.find().sort({ createdAt: 1, _id: 1 })));
+    return this.run((m) => localities.listLocalities(m));
   }
 
   updateLocality(id: string, patch: Partial<Omit<Locality, 'id' | 'createdAt'>>): Promise<Locality> {
-    const set = definedPatch(patch, IMMUTABLE_FIELDS.locality);
-    return this.run((m) => this.updateAndRead<Locality>(m.Locality, 'locality', id, set));
+    return this.run((m) => localities.updateLocality(m, id, patch));
   }
 
   getResident(id: string): Promise<Resident | null> {
-    return this.run((m) => one<Resident>(m.Resident.findById(id)));
+    return this.run((m) => residents.getResident(m, id));
   }
 
   findResidentByPhone(phone: string): Promise<Resident | null> {
-    return this.run((m) => one<Resident>(m.Resident.findOne({ phone })));
+    return this.run((m) => residents.findResidentByPhone(m, phone));
   }
 
-  /** Upsert on the unique phone; a concurrent upsert that loses the race reads the winner's row. */
   upsertResidentByPhone(resident: Resident): Promise<Resident> {
-    return this.run(async (m) => {
-      await ignoreDuplicate('phone', m.Resident.updateOne({ phone: resident.phone }, { $setOnInsert: toDoc(resident) }, { upsert: true }));
-      return (await one<Resident>(m.Resident.findOne({ phone: resident.phone }))) as Resident;
-    });
+    return this.run((m) => residents.upsertResidentByPhone(m, resident));
   }
 
   updateResident(id: string, patch: Partial<Omit<Resident, 'id' | 'phone' | 'createdAt'>>): Promise<Resident> {
-    const set = definedPatch(patch, IMMUTABLE_FIELDS.resident);
-    return this.run((m) => this.updateAndRead<Resident>(m.Resident, 'resident', id, set));
+    return this.run((m) => residents.updateResident(m, id, patch));
   }
 
-  /** Upsert on the unique providerSid: only the call that created the row reports `inserted`. */
   insertInboundMessage(message: InboundMessage): Promise<{ inserted: boolean; message: InboundMessage }> {
-    return this.run(async (m) => {
-      const result = await ignoreDuplicate(
-        'providerSid',
-        m.InboundMessage.updateOne({ providerSid: message.providerSid }, { $setOnInsert: toDoc(message, ord()) }, { upsert: true }),
-      );
-      const stored = await one<InboundMessage>(m.InboundMessage.findOne({ providerSid: message.providerSid }));
-      return { inserted: result?.upsertedCount === 1, message: stored as InboundMessage };
-    });
+    return this.run((m) => inbound.insertInboundMessage(m, message));
   }
 
   getInboundMessage(id: string): Promise<InboundMessage | null> {
-    return this.run((m) => one<InboundMessage>(m.InboundMessage.findById(id)));
+    return this.run((m) => inbound.getInboundMessage(m, id));
   }
 
   listUnprocessedInboundFrom(fromPhone: string): Promise<InboundMessage[]> {
-    return this.run((m) =>
-      many<InboundMessage>(m.InboundMessage.find({ fromPhone, ...PENDING_INBOUND }).sort({ receivedAt: 1, ord: 1 })),
-    );
+    return this.run((m) => inbound.listUnprocessedInboundFrom(m, fromPhone));
   }
 
   listUnprocessedInbound(options: { receivedBefore: string; limit: number }): Promise<InboundMessage[]> {
-    const query = { ...PENDING_INBOUND, receivedAt: { $lt: options.receivedBefore } };
-    return this.run((m) => many<InboundMessage>(m.InboundMessage.find(query).sort({ receivedAt: 1, ord: 1 }).limit(options.limit)));
+    return this.run((m) => inbound.listUnprocessedInbound(m, options));
   }
 
   recordInboundFailure(id: string, failure: { at: string; reason: string }): Promise<InboundMessage> {
-    return this.run(async (m) => {
-      await m.InboundMessage.updateOne(
-        { _id: id, ...PENDING_INBOUND },
-        { $inc: { processingFailures: 1 }, $set: { lastFailureAt: failure.at, lastFailureReason: failure.reason } },
-      );
-      const message = await one<InboundMessage>(m.InboundMessage.findById(id));
-      if (!message) throw new NotFoundError('inbound message', id);
-      return message;
-    });
+    return this.run((m) => inbound.recordInboundFailure(m, id, failure));
   }
 
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
-    return this.run((m) =>
-      many<InboundMessage>(m.InboundMessage.find({ residentId }).sort({ receivedAt: -1, ord: -1 }).limit(options.limit)),
-    );
+    return this.run((m) => inbound.listInboundByResident(m, residentId, options));
   }
 
   getTicket(id: string): Promise<Ticket | null> {
-    return this.run((m) => one<Ticket>(m.Ticket.findById(id)));
+    return this.run((m) => tickets.getTicket(m, id));
   }
 
   findTicketByReference(reference: string): Promise<Ticket | null> {
-    return this.run((m) => one<Ticket>(m.Ticket.findOne({ reference })));
+    return this.run((m) => tickets.findTicketByReference(m, reference));
   }
 
   listTickets(filter: TicketFilter): Promise<Page<Ticket>> {
-    return this.run(async (m) => {
-      const plan = planTicketQuery(filter);
-      if (plan.matchesNothing) return { items: [], nextCursor: null };
-      const { query, sort, limit } = listTicketsQuery(filter, plan);
-      return toTicketPage(await many<Ticket>(m.Ticket.find(query).sort(sort).limit(limit)), plan);
-    });
+    return this.run((m) => tickets.listTickets(m, filter));
   }
 
   countTicketsByStatus(filter: Pick<TicketFilter, 'localityIds'>): Promise<StatusCount[]> {
-    return this.run(async (m) => {
-      const groups = await m.Ticket.aggregate<{ _id: string; count: number }>([
-        { $match: ticketQuery({ localityIds: filter.localityIds }) },
-        { $group: { _id: '$status', count: { $sum: 1 } } },
-      ]);
-      const counts = new Map(groups.map((g) => [g._id, g.count]));
-      return TICKET_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 }));
-    });
+    return this.run((m) => tickets.countTicketsByStatus(m, filter));
   }
 
   listTimeline(ticketId: string): Promise<TimelineEntry[]> {
-    return this.run((m) => many<TimelineEntry>(m.TimelineEntry.find({ ticketId }).sort({ at: 1, ord: 1 })));
+    return this.run((m) => tickets.listTimeline(m, ticketId));
   }
 
   getOutbox(id: string): Promise<OutboxMessage | null> {
-    return this.run((m) => one<OutboxMessage>(m.OutboxMessage.findById(id)));
+    return this.run((m) => outbox.getOutbox(m, id));
   }
 
   findOutboxByProviderSid(providerSid: string): Promise<OutboxMessage | null> {
-    return this.run((m) => one<OutboxMessage>(m.OutboxMessage.findOne({ providerSid }).sort({ createdAt: 1, ord: 1 })));
+    return this.run((m) => outbox.findOutboxByProviderSid(m, providerSid));
   }
 
   updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<OutboxMessage> {
-    const set = definedPatch(patch, IMMUTABLE_FIELDS.outbox);
-    return this.run((m) => this.updateAndRead<OutboxMessage>(m.OutboxMessage, 'outbox message', id, set));
+    return this.run((m) => outbox.updateOutbox(m, id, patch));
   }
 
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]> {
-    const query = { status: options.status, createdAt: { $lt: options.createdBefore } };
-    return this.run((m) => many<OutboxMessage>(m.OutboxMessage.find(query).sort({ createdAt: 1, ord: 1 }).limit(options.limit)));
+    return this.run((m) => outbox.listOutboxByStatus(m, options));
   }
 
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]> {
-    return this.run((m) =>
-      many<OutboxMessage>(m.OutboxMessage.find({ residentId }).sort({ createdAt: -1, ord: -1 }).limit(options.limit)),
-    );
+    return this.run((m) => outbox.listOutboxByResident(m, residentId, options));
   }
 
   listQueuedOutboxFor(options: OutboxRecipient & { createdAtOrBefore: string; limit: number }): Promise<OutboxMessage[]> {
-    const recipient = options.residentId !== undefined ? { residentId: options.residentId } : { userId: options.userId };
-    const query = { ...recipient, status: 'queued', createdAt: { $lte: options.createdAtOrBefore } };
-    return this.run((m) => many<OutboxMessage>(m.OutboxMessage.find(query).sort({ createdAt: 1, ord: 1 }).limit(options.limit)));
+    return this.run((m) => outbox.listQueuedOutboxFor(m, options));
   }
 
   /** One multi-document transaction; mongoose retries it whole on transient errors. */
@@ -286,54 +227,46 @@ class MongoRepository implements Repository {
   }
 
   createUser(user: User): Promise<User> {
-    return this.run((m) => this.create<User>(m.User, toDoc({ ...user, sessionVersion: user.sessionVersion ?? 0 })));
+    return this.run((m) => users.createUser(m, user));
   }
 
   getUser(id: string): Promise<User | null> {
-    return this.run((m) => one<User>(m.User.findById(id)));
+    return this.run((m) => users.getUser(m, id));
   }
 
   findUserByUsername(username: string): Promise<User | null> {
-    return this.run((m) => one<User>(m.User.findOne({ username })));
+    return this.run((m) => users.findUserByUsername(m, username));
   }
 
   findUserByPhone(phone: string): Promise<User | null> {
-    return this.run((m) => one<User>(m.User.findOne({ phone })));
+    return this.run((m) => users.findUserByPhone(m, phone));
   }
 
   listUsers(filter: { localityId?: string } = {}): Promise<User[]> {
-    const query = filter.localityId === undefined ? {} : { localityIds: filter.localityId };
-    return this.run((m) => many<User>(m.User.find(query).sort({ username: 1 })));
+    return this.run((m) => users.listUsers(m, filter));
   }
 
   updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
-    const set = definedPatch(patch, IMMUTABLE_FIELDS.user);
-    return this.run((m) => this.updateAndRead<User>(m.User, 'user', id, set));
+    return this.run((m) => users.updateUser(m, id, patch));
   }
 
   createApiToken(token: ApiToken): Promise<ApiToken> {
-    return this.run((m) => this.create<ApiToken>(m.ApiToken, toDoc({ ...token, revokedAt: token.revokedAt ?? null })));
+    return this.run((m) => users.createApiToken(m, token));
   }
 
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
-    return this.run((m) => one<ApiToken>(m.ApiToken.findOne({ tokenHash })));
+    return this.run((m) => users.findApiTokenByHash(m, tokenHash));
   }
 
   touchApiToken(id: string, at: string): Promise<void> {
-    return this.run((m) => setById(m.ApiToken, 'api token', id, { lastUsedAt: at }));
+    return this.run((m) => users.touchApiToken(m, id, at));
   }
 
   listApiTokens(userId: string): Promise<ApiToken[]> {
-    return this.run((m) => many<ApiToken>(m.ApiToken.find({ userId }).sort({ createdAt: 1, _id: 1 })));
+    return this.run((m) => users.listApiTokens(m, userId));
   }
 
   revokeApiToken(id: string, at: string): Promise<ApiToken> {
-    return this.run(async (m) => {
-      // `revokedAt: null` also matches a missing field; a second revocation keeps the first time.
-      await m.ApiToken.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } });
-      const token = await one<ApiToken>(m.ApiToken.findById(id));
-      if (!token) throw new NotFoundError('api token', id);
-      return token;
-    });
+    return this.run((m) => users.revokeApiToken(m, id, at));
   }
 }

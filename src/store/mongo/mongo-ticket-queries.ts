@@ -1,10 +1,12 @@
 /**
- * MongoDB queries for the operator queue, matching the SQLite adapter row for row: the same
- * filters, the same sort keys (the hidden `dueSort` field stands in for "next open deadline,
- * none last") and the same keyset cursor.
+ * Ticket reads in MongoDB, above all the operator queue, matching the SQLite adapter row for row:
+ * the same filters, the same sort keys (the hidden `dueSort` field stands in for "next open
+ * deadline, none last") and the same keyset cursor. Ticket writes go through the unit of work.
  */
-import type { TicketFilter } from '../repository';
-import { TICKET_SORT_KEYS, type TicketQueryPlan } from '../ticket-page';
+import { TICKET_STATUSES, type Ticket, type TimelineEntry } from '../../domain/ticket';
+import type { Page, StatusCount, TicketFilter } from '../repository';
+import { planTicketQuery, TICKET_SORT_KEYS, toTicketPage, type TicketQueryPlan } from '../ticket-page';
+import { many, one, type StoreModels } from './mongo-models';
 
 const SORT_FIELD: Record<'due' | 'createdAt' | 'id', string> = { due: 'dueSort', createdAt: 'createdAt', id: '_id' };
 
@@ -53,4 +55,32 @@ export function listTicketsQuery(
   const sort: Record<string, 1 | -1> = {};
   for (const field of fields) sort[field] = descending ? -1 : 1;
   return { query, sort, limit: plan.limit + 1 };
+}
+
+export function getTicket(m: StoreModels, id: string): Promise<Ticket | null> {
+  return one<Ticket>(m.Ticket.findById(id));
+}
+
+export function findTicketByReference(m: StoreModels, reference: string): Promise<Ticket | null> {
+  return one<Ticket>(m.Ticket.findOne({ reference }));
+}
+
+export async function listTickets(m: StoreModels, filter: TicketFilter): Promise<Page<Ticket>> {
+  const plan = planTicketQuery(filter);
+  if (plan.matchesNothing) return { items: [], nextCursor: null };
+  const { query, sort, limit } = listTicketsQuery(filter, plan);
+  return toTicketPage(await many<Ticket>(m.Ticket.find(query).sort(sort).limit(limit)), plan);
+}
+
+export async function countTicketsByStatus(m: StoreModels, filter: Pick<TicketFilter, 'localityIds'>): Promise<StatusCount[]> {
+  const groups = await m.Ticket.aggregate<{ _id: string; count: number }>([
+    { $match: ticketQuery({ localityIds: filter.localityIds }) },
+    { $group: { _id: '$status', count: { $sum: 1 } } },
+  ]);
+  const counts = new Map(groups.map((g) => [g._id, g.count]));
+  return TICKET_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 }));
+}
+
+export function listTimeline(m: StoreModels, ticketId: string): Promise<TimelineEntry[]> {
+  return many<TimelineEntry>(m.TimelineEntry.find({ ticketId }).sort({ at: 1, ord: 1 }));
 }

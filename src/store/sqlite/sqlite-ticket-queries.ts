@@ -1,9 +1,13 @@
 /**
- * SQL for the operator queue: filters, the three sort orders and keyset pagination, built with
- * positional parameters only (no value is ever spliced into the SQL text).
+ * Ticket reads in SQLite, above all the operator queue: filters, the three sort orders and keyset
+ * pagination, built with positional parameters only (no value is ever spliced into the SQL text).
+ * Ticket writes go through the unit of work.
  */
-import type { TicketFilter } from '../repository';
-import { TICKET_SORT_KEYS, type TicketQueryPlan } from '../ticket-page';
+import { TICKET_STATUSES, type Ticket, type TicketStatus, type TimelineEntry } from '../../domain/ticket';
+import type { Page, StatusCount, TicketFilter } from '../repository';
+import { planTicketQuery, TICKET_SORT_KEYS, toTicketPage, type TicketQueryPlan } from '../ticket-page';
+import type { SqliteAccess } from './sqlite-access';
+import { fromRow, TICKETS, TIMELINE } from './sqlite-tables';
 
 const SORT_COLUMN: Record<'due' | 'createdAt' | 'id', string> = {
   due: 'next_due_sort',
@@ -76,4 +80,35 @@ export function countByStatusSql(filter: Pick<TicketFilter, 'localityIds'>): { s
   const where: Where = { clauses: [], params: [] };
   inList(where, 'locality_id', filter.localityIds);
   return { sql: `SELECT status, COUNT(*) AS count FROM tickets${whereSql(where)} GROUP BY status`, params: where.params };
+}
+
+export function getTicket(a: SqliteAccess, id: string): Ticket | null {
+  return a.one(TICKETS, 'id = ?', id);
+}
+
+export function findTicketByReference(a: SqliteAccess, reference: string): Ticket | null {
+  return a.one(TICKETS, 'reference = ?', reference);
+}
+
+export function listTickets(a: SqliteAccess, filter: TicketFilter): Page<Ticket> {
+  const plan = planTicketQuery(filter);
+  if (plan.matchesNothing) return { items: [], nextCursor: null };
+  const { sql, params } = listTicketsSql(filter, plan);
+  const rows = a.statement(sql).all(...params).map((row) => fromRow(TICKETS, row));
+  return toTicketPage(rows, plan);
+}
+
+export function countTicketsByStatus(a: SqliteAccess, filter: Pick<TicketFilter, 'localityIds'>): StatusCount[] {
+  const counts = new Map<string, number>();
+  if (filter.localityIds === undefined || filter.localityIds.length > 0) {
+    const { sql, params } = countByStatusSql(filter);
+    for (const row of a.statement(sql).all(...params) as Array<{ status: string; count: number }>) {
+      counts.set(row.status, row.count);
+    }
+  }
+  return TICKET_STATUSES.map((status: TicketStatus) => ({ status, count: counts.get(status) ?? 0 }));
+}
+
+export function listTimeline(a: SqliteAccess, ticketId: string): TimelineEntry[] {
+  return a.many(TIMELINE, 'WHERE ticket_id = ? ORDER BY at, seq', ticketId);
 }

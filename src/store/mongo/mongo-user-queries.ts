@@ -1,0 +1,60 @@
+/**
+ * Staff accounts and their API tokens in MongoDB. Tokens are found by hash only, and revoking
+ * keeps the first revocation time so a repeated revoke does not rewrite history.
+ */
+import type { ApiToken, User } from '../../domain/user';
+import { NotFoundError } from '../repository';
+import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
+import { create, updateAndRead } from './mongo-access';
+import { many, one, toDoc, type StoreModels } from './mongo-models';
+import { setById } from './mongo-unit-of-work';
+
+export function createUser(m: StoreModels, user: User): Promise<User> {
+  return create<User>(m.User, toDoc({ ...user, sessionVersion: user.sessionVersion ?? 0 }));
+}
+
+export function getUser(m: StoreModels, id: string): Promise<User | null> {
+  return one<User>(m.User.findById(id));
+}
+
+export function findUserByUsername(m: StoreModels, username: string): Promise<User | null> {
+  return one<User>(m.User.findOne({ username }));
+}
+
+export function findUserByPhone(m: StoreModels, phone: string): Promise<User | null> {
+  return one<User>(m.User.findOne({ phone }));
+}
+
+export function listUsers(m: StoreModels, filter: { localityId?: string }): Promise<User[]> {
+  const query = filter.localityId === undefined ? {} : { localityIds: filter.localityId };
+  return many<User>(m.User.find(query).sort({ username: 1 }));
+}
+
+export function updateUser(m: StoreModels, id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
+  const set = definedPatch(patch, IMMUTABLE_FIELDS.user);
+  return updateAndRead<User>(m.User, 'user', id, set);
+}
+
+export function createApiToken(m: StoreModels, token: ApiToken): Promise<ApiToken> {
+  return create<ApiToken>(m.ApiToken, toDoc({ ...token, revokedAt: token.revokedAt ?? null }));
+}
+
+export function findApiTokenByHash(m: StoreModels, tokenHash: string): Promise<ApiToken | null> {
+  return one<ApiToken>(m.ApiToken.findOne({ tokenHash }));
+}
+
+export function touchApiToken(m: StoreModels, id: string, at: string): Promise<void> {
+  return setById(m.ApiToken, 'api token', id, { lastUsedAt: at });
+}
+
+export function listApiTokens(m: StoreModels, userId: string): Promise<ApiToken[]> {
+  return many<ApiToken>(m.ApiToken.find({ userId }).sort({ createdAt: 1, _id: 1 }));
+}
+
+export async function revokeApiToken(m: StoreModels, id: string, at: string): Promise<ApiToken> {
+  // `revokedAt: null` also matches a missing field; a second revocation keeps the first time.
+  await m.ApiToken.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } });
+  const token = await one<ApiToken>(m.ApiToken.findById(id));
+  if (!token) throw new NotFoundError('api token', id);
+  return token;
+}

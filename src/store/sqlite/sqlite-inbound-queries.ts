@@ -1,0 +1,47 @@
+/**
+ * Inbound messages in SQLite: deduped on the provider's message id, read back in arrival order
+ * (`seq` breaks ties between equal timestamps), and counted when a processing attempt fails.
+ */
+import type { InboundMessage } from '../../domain/message';
+import { NotFoundError } from '../repository';
+import type { SqliteAccess } from './sqlite-access';
+import { INBOUND } from './sqlite-tables';
+
+/** Still to process: neither processed nor dead-lettered (what the partial pending indexes hold). */
+const PENDING = 'processed_at IS NULL AND failed_at IS NULL';
+
+export function insertInboundMessage(a: SqliteAccess, message: InboundMessage): { inserted: boolean; message: InboundMessage } {
+  const inserted = a.insertIfAbsent(INBOUND, message, 'provider_sid');
+  return { inserted, message: a.one(INBOUND, 'provider_sid = ?', message.providerSid) as InboundMessage };
+}
+
+export function getInboundMessage(a: SqliteAccess, id: string): InboundMessage | null {
+  return a.one(INBOUND, 'id = ?', id);
+}
+
+export function listUnprocessedInboundFrom(a: SqliteAccess, fromPhone: string): InboundMessage[] {
+  return a.many(INBOUND, `WHERE from_phone = ? AND ${PENDING} ORDER BY received_at, seq`, fromPhone);
+}
+
+export function listUnprocessedInbound(a: SqliteAccess, options: { receivedBefore: string; limit: number }): InboundMessage[] {
+  return a.many(
+    INBOUND,
+    `WHERE ${PENDING} AND received_at < ? ORDER BY received_at, seq LIMIT ?`,
+    options.receivedBefore,
+    options.limit,
+  );
+}
+
+export function recordInboundFailure(a: SqliteAccess, id: string, failure: { at: string; reason: string }): InboundMessage {
+  a.statement(
+    `UPDATE ${INBOUND.table} SET processing_failures = COALESCE(processing_failures, 0) + 1,
+       last_failure_at = ?, last_failure_reason = ? WHERE id = ? AND ${PENDING}`,
+  ).run(failure.at, failure.reason, id);
+  const message = a.one(INBOUND, 'id = ?', id);
+  if (!message) throw new NotFoundError(INBOUND.entity, id);
+  return message;
+}
+
+export function listInboundByResident(a: SqliteAccess, residentId: string, options: { limit: number }): InboundMessage[] {
+  return a.many(INBOUND, 'WHERE resident_id = ? ORDER BY received_at DESC, seq DESC LIMIT ?', residentId, options.limit);
+}
