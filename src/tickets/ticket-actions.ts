@@ -5,17 +5,12 @@
  */
 import { z } from 'zod';
 
-export const TICKET_ACTION_TYPES = [
-  'acknowledge',
-  'assign',
-  'reply',
-  'add_note',
-  'start',
-  'resolve',
-  'close',
-  'reopen',
-  'record_feedback',
-] as const;
+/** Actions an operator takes (console, REST API, SMS commands). */
+export const OPERATOR_ACTIONS = ['acknowledge', 'assign', 'reply', 'add_note', 'start', 'resolve', 'close', 'reopen'] as const;
+export type OperatorActionType = (typeof OPERATOR_ACTIONS)[number];
+
+/** Every action: the operators' and `record_feedback`, which only comes from the resident's answers. */
+export const TICKET_ACTION_TYPES = [...OPERATOR_ACTIONS, 'record_feedback'] as const;
 export type TicketActionType = (typeof TICKET_ACTION_TYPES)[number];
 
 const text = z.string().trim().min(1).max(1600);

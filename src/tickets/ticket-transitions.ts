@@ -10,7 +10,7 @@
  * from the committee's resolution statistics.
  */
 import type { Ticket, TicketStatus } from '../domain/ticket';
-import type { TicketActionType } from './ticket-actions';
+import { OPERATOR_ACTIONS, type TicketActionType } from './ticket-actions';
 
 const NOT_CLOSED = ['open', 'acknowledged', 'in_progress', 'resolved'] as const satisfies readonly TicketStatus[];
 
@@ -79,18 +79,7 @@ export function isActionAllowed(
   return true;
 }
 
-/** Actions an operator takes; `record_feedback` only comes from the resident's answers. */
-export const OPERATOR_ACTIONS = [
-  'acknowledge',
-  'assign',
-  'reply',
-  'add_note',
-  'start',
-  'resolve',
-  'close',
-  'reopen',
-] as const satisfies readonly TicketActionType[];
-export type OperatorActionType = (typeof OPERATOR_ACTIONS)[number];
+export { OPERATOR_ACTIONS, type OperatorActionType } from './ticket-actions';
 
 /**
  * The operator actions the console (or an SMS command list) should offer for this ticket, in

@@ -8,7 +8,7 @@ import { createSessionStore, type SessionStore } from '../../src/conversation/se
 import type { Resident } from '../../src/domain/resident';
 import type { Ticket } from '../../src/domain/ticket';
 import { applyFeedbackAnswer, type ResolutionFeedbackEvent } from '../../src/feedback/feedback-answer';
-import { createResolutionFeedback, type ResolutionFeedback } from '../../src/feedback/resolution-feedback';
+import { createResolutionFeedback, type ResolutionFeedback, type ResolutionFeedbackDeps } from '../../src/feedback/resolution-feedback';
 import { step } from '../../src/flow-engine/engine';
 import { loadFlows } from '../../src/flow-engine/flow-loader';
 import type { LoadedFlows } from '../../src/flow-engine/loaded-flows';
@@ -28,12 +28,8 @@ describe('the resident is asked whether the problem was solved', () => {
   let feedback: ResolutionFeedback;
   let tickets: TicketService;
   const now = () => new Date().toISOString();
-
-  beforeAll(async () => {
-    h = await createStaffHarness({ label: 'feedback' });
-    sessions = createSessionStore({ redis: h.redis, prefix: h.prefix });
-    flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator: h.translator });
-    feedback = createResolutionFeedback({
+  const makeFeedback = (extra: Partial<ResolutionFeedbackDeps> = {}) =>
+    createResolutionFeedback({
       repo: h.repo,
       sessions,
       flows,
@@ -43,7 +39,14 @@ describe('the resident is asked whether the problem was solved', () => {
       newId,
       sessionTimeoutMinutes: 30,
       logger: testLogger,
+      ...extra,
     });
+
+  beforeAll(async () => {
+    h = await createStaffHarness({ label: 'feedback' });
+    sessions = createSessionStore({ redis: h.redis, prefix: h.prefix });
+    flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator: h.translator });
+    feedback = makeFeedback();
     tickets = createTicketService({
       repo: h.repo,
       translator: h.translator,
@@ -204,16 +207,7 @@ describe('the resident is asked whether the problem was solved', () => {
 
     // With a way to try again later, the busy resident is asked later instead of never.
     const later: Array<{ ticketId: string; attempt: number }> = [];
-    const patient = createResolutionFeedback({
-      repo: h.repo,
-      sessions,
-      flows,
-      translator: h.translator,
-      dispatcher: h.dispatcher,
-      now,
-      newId,
-      sessionTimeoutMinutes: 30,
-      logger: testLogger,
+    const patient = makeFeedback({
       askLater: async (ticket, attempt) => {
         later.push({ ticketId: ticket.id, attempt });
       },
