@@ -1,8 +1,10 @@
 /**
  * The transport used when no Twilio account is configured, so the whole system runs on a laptop:
  * nothing reaches a real phone. Each message is kept in a small in-memory ring buffer (for tests
- * and debugging) and announced with one log line that masks the number. `aguavoz chat` reads
- * replies from the store's outbox rows, not from here, so it also works across processes.
+ * and debugging) and announced with one log line that masks the number and carries no text: an
+ * outbound body can quote what a resident wrote (a staff alert copies their description, with
+ * names and phone numbers), so only its length is logged. `aguavoz chat` reads replies from the
+ * store's outbox rows, not from here, so it also works across processes.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../shared/logger';
@@ -45,7 +47,7 @@ export function createLocalTransport(options: LocalTransportOptions): LocalTrans
           toMasked: maskPhone(request.to),
           providerSid,
           contentSid: request.contentSid,
-          text: request.body,
+          chars: request.body.length,
         },
         `LOCAL transport, NOT sent to any phone: ${request.channel} to ${maskPhone(request.to)}`,
       );

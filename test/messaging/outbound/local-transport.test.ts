@@ -30,6 +30,25 @@ describe('local transport (no Twilio account)', () => {
     expect(lines[0]).not.toContain('987654321');
   });
 
+  it('never logs the text: a staff alert can quote what a resident wrote', async () => {
+    const { logger, lines } = capturingLogger();
+    const transport = createLocalTransport({ logger });
+
+    await transport.send({
+      to: '+51987654321',
+      from: '+51940000001',
+      body: 'Nuevo reclamo 4821: soy Rosa Quispe tel 987000555, no hay agua',
+      channel: 'sms',
+      outboxId: 'ob-2',
+    });
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('ob-2');
+    expect(lines[0]).not.toContain('Rosa Quispe');
+    expect(lines[0]).not.toContain('987000555');
+    expect(lines[0]).not.toContain('no hay agua');
+  });
+
   it('keeps only the newest messages up to its capacity', async () => {
     const { logger } = capturingLogger();
     const transport = createLocalTransport({ logger, capacity: 2 });
