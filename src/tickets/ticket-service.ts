@@ -129,7 +129,10 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         repo.listOutboxByResident(resident.id, { limit: transcriptLimit }),
       ]);
       // A resident who wrote to two towns: each town's operators see only their own exchange.
+      // A row of another ticket is shown when that ticket's town is the user's; a row of no
+      // ticket (menus, status answers) belongs to the town whose number sent it (issue 7.5).
       const otherTickets = new Map<string, boolean>();
+      const senderTowns = new Map<string, boolean>();
       const visibleOutbox = [];
       for (const row of outbox) {
         if (row.ticketId && row.ticketId !== ticket.id) {
@@ -138,6 +141,13 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
             otherTickets.set(row.ticketId, other !== null && canAccessLocality(user, other.localityId));
           }
           if (!otherTickets.get(row.ticketId)) continue;
+        } else if (!row.ticketId && user.role !== 'admin') {
+          const sender = row.fromPhone ?? '';
+          if (!senderTowns.has(sender)) {
+            const town = sender ? await repo.findLocalityForNumber(sender) : null;
+            senderTowns.set(sender, town !== null && canAccessLocality(user, town.id));
+          }
+          if (!senderTowns.get(sender)) continue;
         }
         visibleOutbox.push(row);
       }

@@ -95,7 +95,7 @@ beforeAll(async () => {
   await repo.init();
   for (const [id, phoneNumbers] of [
     ['loc-a', [TOWN_NUMBER]],
-    ['loc-b', []],
+    ['loc-b', ['+51940000999']],
   ] as const) {
     await repo.createLocality(
       aLocality({ id, slug: id, name: id === 'loc-a' ? 'San Martín' : 'Santa Rosa', sectors: [], phoneNumbers: [...phoneNumbers], createdAt: now() }),
@@ -286,6 +286,39 @@ describe('ticket service: view', () => {
     expect(forA.transcript.map((line) => line.body)).toEqual(['Fuga en la plaza']);
     const forAdmin = await tickets.getTicketView(admin, ticket.id);
     expect(forAdmin.transcript).toHaveLength(2);
+  });
+
+  it("leaves out the bot's messages from another town's number that belong to no ticket", async () => {
+    const resident = await newResident();
+    const ticket = await newTicket(resident);
+    const botRow = (id: string, body: string, fromPhone: string, at: number) => ({
+      id,
+      residentId: resident.id,
+      userId: null,
+      ticketId: null,
+      channel: 'sms' as const,
+      toPhone: resident.phone,
+      fromPhone,
+      body,
+      kind: 'flow_reply',
+      status: 'sent' as const,
+      providerSid: null,
+      attempts: 1,
+      errorCode: null,
+      createdAt: new Date(at).toISOString(),
+      updatedAt: new Date(at).toISOString(),
+    });
+    await repo.commit({
+      outbox: [
+        botRow(newId(), 'Menu de Villa A', TOWN_NUMBER, clock + 1000),
+        botRow(newId(), 'Menu de Santa Rosa', '+51940000999', clock + 2000),
+        botRow(newId(), 'Su reclamo en Santa Rosa', '+51940000999', clock + 3000),
+      ],
+    });
+    const forA = await tickets.getTicketView(operatorOfA, ticket.id);
+    expect(forA.transcript.map((line) => line.body)).toEqual(['Menu de Villa A']);
+    const forAdmin = await tickets.getTicketView(admin, ticket.id);
+    expect(forAdmin.transcript.map((line) => line.body)).toEqual(['Menu de Villa A', 'Menu de Santa Rosa', 'Su reclamo en Santa Rosa']);
   });
 
   it('shows the conversation in time order, the masked phone and the actions the status allows', async () => {
