@@ -32,6 +32,9 @@ import { createOperatorHandOff } from './operator-hand-off';
 import { createResidentResolver } from './resident-resolution';
 import { createTicketNotifier } from './ticket-notifier';
 import { createTurnCommitter } from './turn-committer';
+import type { TurnEffectsDeps } from './turn-effects';
+import type { InboundFloodGuard } from './inbound-flood-guard';
+import { buildFloodEffects } from './flood-turn';
 
 export type LoadedFlows = Parameters<typeof step>[0];
 
@@ -59,6 +62,10 @@ export interface ConversationProcessorDeps {
   operatorInbound?: {
     handle(message: InboundMessage, locality: Locality | null): Promise<{ outboxIds: string[] } | null>;
   };
+  /** Per-sender limit on `ESTADO` look-ups (issue 7.2). */
+  statusLookups?: TurnEffectsDeps['statusLookups'];
+  /** Per-number inbound flood limit (issue 7.3). */
+  inboundFlood?: InboundFloodGuard;
   /** Failures of one message that are not outages before it is dead-lettered (default 5). */
   maxProcessingFailures?: number;
   /** Called after a message is dead-lettered (metrics). */
@@ -75,7 +82,8 @@ export type TurnOutcome =
   | 'ignored_opted_out'
   | 'failed_safely'
   | 'already_processed'
-  | 'dead_lettered';
+  | 'dead_lettered'
+  | 'flood_limited';
 
 export interface ProcessedTurn {
   messageId: string;
@@ -100,6 +108,7 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     resolutionAfterReopen: deps.resolutionAfterReopen,
     logger: deps.logger,
     newId: makeId,
+    statusLookups: deps.statusLookups,
   };
   const residents = createResidentResolver({ repo: deps.repo, newId: makeId });
   const notifier = createTicketNotifier({ logger: deps.logger, onTicketsOpened: deps.onTicketsOpened, onTicketReopened: deps.onTicketReopened });
@@ -143,6 +152,18 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       return { ...result, outcome: 'no_locality' };
     }
     const { resident, appliedAt } = await residents.resolve(message, locality, now);
+    const flood = deps.inboundFlood ? await deps.inboundFlood.check(resident.id, message) : 'within';
+    if (flood !== 'within') {
+      const effects = await buildFloodEffects(
+        { repo: deps.repo, effects: effectsDeps, newReference: makeReference },
+        { message, resident, locality, appliedAt, verdict: flood },
+      );
+      await deps.repo.commit(effects.unit);
+      if (flood === 'first_over') deps.logger.warn({ messageId: message.id, residentId: resident.id }, 'inbound flood limit reached; messages kept, flow paused');
+      await deps.dispatcher.enqueue(effects.outboxIds);
+      await notifier.opened(effects.ticketsOpened);
+      return { ...result, outcome: 'flood_limited', ticketIds: effects.ticketsOpened.map((t) => t.id), outboxIds: effects.outboxIds };
+    }
     const stored = await deps.sessions.get(resident.id);
 
     const turn = await turns.commit(message, resident, locality, stored, appliedAt);

@@ -15,7 +15,7 @@ import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import type { Logger } from '../shared/logger';
 import type { Repository, UnitOfWork } from '../store/repository';
 import { openTicket, withDeadlines, type ComputeDeadlines } from './ticket-opening';
-import { lookUpStatus } from './status-reply';
+import { lookUpStatus, type StatusLookupLimiter } from './status-reply';
 
 /**
  * Replies with a kind of their own. The STOP confirmation must reach a resident who has just
@@ -42,6 +42,8 @@ export interface TurnEffectsDeps {
   resolutionAfterReopen?: (ticket: Ticket, reopenedAt: string) => Promise<string | null>;
   logger: Logger;
   newId: () => string;
+  /** Per-sender limit on `ESTADO` look-ups (issue 7.2); none = unlimited. */
+  statusLookups?: StatusLookupLimiter;
 }
 
 export interface TurnInput {
@@ -146,7 +148,13 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
         break;
       }
       case 'status_requested': {
-        const answer = await lookUpStatus(deps.repo, { reference: event.reference, localityId: locality.id });
+        const answer = await lookUpStatus(deps.repo, {
+          reference: event.reference,
+          localityId: locality.id,
+          residentId: resident.id,
+          messageId: message.id,
+          limiter: deps.statusLookups,
+        });
         queueReply(answer.key, answer.params, answer.ticketId, 'status_reply');
         break;
       }
