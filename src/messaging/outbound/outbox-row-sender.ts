@@ -24,6 +24,7 @@ import type { OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Repository } from '../../store/repository';
 import type { Logger } from '../../shared/logger';
 import { planDelivery, type DeliveryRoute } from './delivery-plan';
+import type { SendCaps } from './send-caps';
 import { PermanentSendError, TransientSendError, TWILIO_UNSUBSCRIBED_CODE, type SendResult, type Transport } from './transport';
 
 export interface OutboxRowSenderDeps {
@@ -37,6 +38,8 @@ export interface OutboxRowSenderDeps {
   optOutExemptKinds?: readonly string[];
   /** Told of every failed attempt (e.g. the `send_failures_total` metric), by error code. */
   onSendFailure?: (failure: { code: string; permanent: boolean }) => void;
+  /** Resident countries and daily caps (issue 7.3); none = no limit. */
+  caps?: SendCaps;
 }
 
 /** What happened to the row; the first three are also what a send job returns. */
@@ -103,6 +106,13 @@ export function createOutboxRowSender(deps: OutboxRowSenderDeps): OutboxRowSende
         await deps.repo.updateOutbox(outboxId, { status: 'failed', errorCode: 'opted_out', updatedAt: stamp() });
         deps.logger.info({ outboxId, residentId: row.residentId }, 'resident opted out; message not sent');
         return { outcome: 'opted_out' };
+      }
+
+      const verdict = deps.caps ? await deps.caps.check(row) : { allowed: true as const };
+      if (!verdict.allowed) {
+        await deps.repo.updateOutbox(outboxId, { status: 'failed', errorCode: verdict.reason, updatedAt: stamp() });
+        deps.logger.warn({ outboxId, reason: verdict.reason }, 'message not sent: country not allowed or daily cap reached');
+        return { outcome: 'skipped', reason: verdict.reason };
       }
 
       const plan = planDelivery({ message: row, resident, now: deps.now(), whatsappTemplateSid: deps.whatsappTemplateSid });

@@ -37,6 +37,7 @@ export interface SendProcessorDeps {
   /** Kinds still sent to an opted-out resident; default `['opt_out_confirmation']`. */
   optOutExemptKinds?: readonly string[];
   onSendFailure?: OutboxRowSenderDeps['onSendFailure'];
+  caps?: OutboxRowSenderDeps['caps'];
 }
 
 /** The parts of a BullMQ job the processor reads. */

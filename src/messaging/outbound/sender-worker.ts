@@ -32,6 +32,8 @@ export interface SenderWorkerOptions {
   concurrency?: number;
   optOutExemptKinds?: readonly string[];
   onSendFailure?: OutboxRowSenderDeps['onSendFailure'];
+  /** Resident countries and daily caps (issue 7.3). */
+  caps?: OutboxRowSenderDeps['caps'];
 }
 
 export interface SenderWorker {
@@ -50,6 +52,7 @@ export function createSenderWorker(options: SenderWorkerOptions): SenderWorker {
     whatsappTemplateSid: options.whatsappTemplateSid,
     optOutExemptKinds: options.optOutExemptKinds,
     onSendFailure: options.onSendFailure,
+    caps: options.caps,
   });
   async function run(job: Job<SendJob, SendOutcome>, token?: string): Promise<SendOutcome> {
     try {

@@ -9,7 +9,7 @@ import type { OutboxMessage } from '../../../src/domain/message';
 import type { Channel, Resident } from '../../../src/domain/resident';
 import { newOutboxMessage } from '../../../src/messaging/outbound/outbox-message-factory';
 import { createSendDispatcher, type SendDispatcher } from '../../../src/messaging/outbound/send-dispatcher';
-import { createSenderWorker, type SenderWorker } from '../../../src/messaging/outbound/sender-worker';
+import { createSenderWorker, type SenderWorker, type SenderWorkerOptions } from '../../../src/messaging/outbound/sender-worker';
 import type { SendOutcome } from '../../../src/messaging/outbound/send-processor';
 import { createTwilioTransport } from '../../../src/messaging/outbound/twilio-transport';
 import { createQueues, type Queues, type SendJob } from '../../../src/queues/queues';
@@ -46,19 +46,27 @@ export function startOutboundHarness(options: {
   whatsappTemplateSid?: string;
   /** Parallel sends; default the worker's (5). */
   concurrency?: number;
+  /** Resident countries and daily caps (issue 7.3), built on the harness's prefix. */
+  caps?: (prefix: string) => SenderWorkerOptions['caps'];
+  /** Another transport than Twilio against the fake (e.g. one that asks it first). */
+  transport?: SenderWorkerOptions['transport'];
+  /** The Twilio client's timeout; default 2 s. */
+  twilioTimeoutMs?: number;
 }): OutboundHarness {
   const prefix = uniquePrefix(options.label);
   const connection = createTestRedis({ forBullmq: true });
   const lockRedis = createTestRedis();
   const sendLock = createResidentLock({ redis: lockRedis, prefix, scope: 'send' });
   const queues = createQueues({ connection, prefix });
-  const transport = createTwilioTransport({
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-    apiBaseUrl: options.fake.baseUrl,
-    publicBaseUrl: PUBLIC_BASE_URL,
-    timeoutMs: 2_000,
-  });
+  const transport =
+    options.transport ??
+    createTwilioTransport({
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      apiBaseUrl: options.fake.baseUrl,
+      publicBaseUrl: PUBLIC_BASE_URL,
+      timeoutMs: options.twilioTimeoutMs ?? 2_000,
+    });
   const sender = createSenderWorker({
     connection,
     prefix,
@@ -68,6 +76,7 @@ export function startOutboundHarness(options: {
     logger: silentLogger,
     whatsappTemplateSid: options.whatsappTemplateSid,
     concurrency: options.concurrency,
+    caps: options.caps?.(prefix),
   });
   const dispatcher = createSendDispatcher({ queue: queues.send, logger: silentLogger, backoffMs: TEST_BACKOFF_MS });
   return {

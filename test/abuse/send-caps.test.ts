@@ -1,0 +1,132 @@
+/**
+ * Issue 7.3, outbound side, through the real sender worker, real Redis and the fake Twilio API:
+ * per-recipient and per-town daily caps (the supervisors are told once), and an allow-list of
+ * resident countries so SMS pumping through foreign numbers sends nothing.
+ */
+import { join } from 'node:path';
+import { createSendCapAlerts } from '../../src/alerts/send-cap-alerts';
+import { createTranslator } from '../../src/i18n/translator';
+import { createSendCaps, type CapHit } from '../../src/messaging/outbound/send-caps';
+import { newId } from '../../src/shared/ids';
+import { createRepository } from '../../src/store/create-repository';
+import type { Repository } from '../../src/store/repository';
+import { aLocality, aStaffUser } from '../support/domain-fixtures';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { createTestRedis } from '../support/redis';
+import { tempSqlitePath } from '../support/sqlite';
+import {
+  LOCALITY_NUMBER,
+  commitOutbox,
+  seedResident,
+  silentLogger,
+  startOutboundHarness,
+  waitForOutbox,
+  type OutboundHarness,
+} from '../messaging/outbound/outbound-harness';
+
+describe('daily SMS caps and resident countries in the send path', () => {
+  const sqlite = tempSqlitePath('send-caps');
+  const redis = createTestRedis();
+  const translator = createTranslator({ localesDir: join(__dirname, '../../locales') });
+  let repo: Repository;
+  let fake: FakeTwilioApi;
+  const harnesses: OutboundHarness[] = [];
+  let localityId: string;
+  const supervisorPhone = '+51999000111';
+
+  beforeAll(async () => {
+    repo = createRepository({ sqlitePath: sqlite.path, logger: silentLogger });
+    await repo.init();
+    const locality = await repo.createLocality(aLocality({ id: newId(), slug: 'caps-town', name: 'Villa Caps', phoneNumbers: [LOCALITY_NUMBER] }));
+    localityId = locality.id;
+    await repo.createUser(aStaffUser('supervisor', { id: newId(), username: 'sup-caps', phone: supervisorPhone, localityIds: [locality.id] }));
+    fake = await startFakeTwilioApi();
+  });
+  afterAll(async () => {
+    for (const harness of harnesses) await harness.close();
+    await fake.close();
+    await repo.close();
+    redis.disconnect();
+    sqlite.cleanup();
+  });
+
+  /** A sender worker with its own counters (own prefix), caps as given, and the real cap alerts. */
+  function senderWithCaps(limits: { perRecipientDaily: number; perLocalityDaily: number }, hits: CapHit[]) {
+    let harness: OutboundHarness | null = null;
+    harness = startOutboundHarness({
+      label: 'send-caps',
+      repo,
+      fake,
+      caps: (prefix) =>
+        createSendCaps({
+          redis,
+          prefix,
+          repo,
+          allowedCountryCodes: ['51'],
+          ...limits,
+          now: () => new Date(),
+          onCapHit: async (hit) => {
+            hits.push(hit);
+            await createSendCapAlerts({ repo, translator, dispatcher: harness!.dispatcher, logger: silentLogger, now: () => new Date().toISOString() })(hit);
+          },
+        }),
+    });
+    harnesses.push(harness);
+    return harness;
+  }
+
+  async function sendAll(harness: OutboundHarness, rows: Array<{ id: string }>) {
+    for (const row of rows) {
+      await harness.dispatcher.enqueue([row.id]);
+      await waitForOutbox(repo, row.id, (stored) => stored.status === 'sent' || stored.status === 'failed');
+    }
+  }
+
+  it('stops one recipient at the daily cap and tells the supervisors once', async () => {
+    const hits: CapHit[] = [];
+    const harness = senderWithCaps({ perRecipientDaily: 3, perLocalityDaily: 1000 }, hits);
+    const resident = await seedResident(repo);
+    const rows = [];
+    for (let i = 0; i < 6; i += 1) rows.push(await commitOutbox(repo, { resident, text: `Mensaje ${i}` }));
+
+    await sendAll(harness, rows);
+
+    const stored = await Promise.all(rows.map((row) => repo.getOutbox(row.id)));
+    expect(stored.map((row) => row?.status)).toEqual(['sent', 'sent', 'sent', 'failed', 'failed', 'failed']);
+    expect(stored.slice(3).map((row) => row?.errorCode)).toEqual(['daily_cap_recipient', 'daily_cap_recipient', 'daily_cap_recipient']);
+    expect(fake.messages.filter((m) => m.to === resident.phone)).toHaveLength(3);
+    expect(hits).toEqual([expect.objectContaining({ kind: 'recipient', localityId })]);
+    const deadline = Date.now() + 10_000;
+    while (!fake.messages.some((m) => m.to === supervisorPhone && m.body?.includes('Villa Caps')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const alerts = fake.messages.filter((m) => m.to === supervisorPhone);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.body).toContain('limite diario de SMS para un numero');
+  });
+
+  it("stops the town's messages at the town's daily cap, whoever they go to", async () => {
+    const hits: CapHit[] = [];
+    const harness = senderWithCaps({ perRecipientDaily: 100, perLocalityDaily: 4 }, hits);
+    const rows = [];
+    for (let i = 0; i < 6; i += 1) rows.push(await commitOutbox(repo, { resident: await seedResident(repo), text: `Aviso ${i}` }));
+
+    await sendAll(harness, rows);
+
+    const stored = await Promise.all(rows.map((row) => repo.getOutbox(row.id)));
+    expect(stored.map((row) => row?.errorCode ?? row?.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'daily_cap_locality', 'daily_cap_locality']);
+    expect(hits.map((hit) => hit.kind)).toEqual(['locality']);
+  });
+
+  it('sends nothing to a number outside the resident countries', async () => {
+    const harness = senderWithCaps({ perRecipientDaily: 100, perLocalityDaily: 1000 }, []);
+    const premium = await seedResident(repo, { phone: '+447700900123' });
+    const before = fake.requests.length;
+    const row = await commitOutbox(repo, { resident: premium, text: 'Su reclamo 4821 fue registrado' });
+
+    await sendAll(harness, [row]);
+
+    expect(await repo.getOutbox(row.id)).toMatchObject({ status: 'failed', errorCode: 'country_not_allowed', attempts: 0 });
+    expect(fake.requests.slice(before).filter((request) => request.to === premium.phone)).toEqual([]);
+  });
+});
