@@ -37,6 +37,11 @@ import { createRepository } from '../store/create-repository';
 import type { Repository } from '../store/repository';
 import { FLOWS_DIR, LOCALES_DIR } from './paths';
 import { createBullmqRedis, createFastFailRedis } from './redis-connections';
+import { createRateWindow } from '../abuse/rate-window';
+import { createInboundFloodGuard } from '../conversation/inbound-flood-guard';
+import { createSendCaps, parseCountryCodes, type SendCaps } from '../messaging/outbound/send-caps';
+import { createSendCapAlerts } from '../alerts/send-cap-alerts';
+import { createSchedulerRegistry, type SchedulerRegistry } from './scheduler-registry';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -76,6 +81,13 @@ export interface Container {
   apiTokens: ApiTokenService;
   tickets: TicketService;
   metrics: Metrics;
+  /** Resident countries and daily SMS caps, applied by the sender to every outbox row (issue 7.3). */
+  sendCaps: SendCaps;
+  /**
+   * Every BullMQ job scheduler and rebuildable delayed job registers its installer here; the
+   * worker runs them at start and again whenever Redis comes back empty (issue 7.1).
+   */
+  schedulers: SchedulerRegistry;
   /**
    * Everything that must happen after an operator action is stored (metrics, the resident's
    * "was it solved?" question, SLA jobs). Later wiring adds listeners here.
@@ -170,7 +182,25 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now,
   });
 
+  // --- Abuse limits (issue 7.2, 7.3): per-sender windows in Redis, caps in the send path. ---
+  const statusLookupWindow = createRateWindow({ redis, prefix, name: 'status-lookups', limit: config.STATUS_LOOKUPS_PER_HOUR, windowSeconds: 3600 });
+  const inboundFlood = createInboundFloodGuard({
+    window: createRateWindow({ redis, prefix, name: 'inbound', limit: config.INBOUND_LIMIT_PER_NUMBER, windowSeconds: config.INBOUND_LIMIT_WINDOW_SECONDS }),
+  });
+  const sendCaps = createSendCaps({
+    redis,
+    prefix,
+    repo,
+    allowedCountryCodes: parseCountryCodes(config.RESIDENT_COUNTRY_CODES),
+    perRecipientDaily: config.SMS_DAILY_CAP_PER_RECIPIENT,
+    perLocalityDaily: config.SMS_DAILY_CAP_PER_LOCALITY,
+    now: clock,
+    onCapHit: createSendCapAlerts({ repo, translator, dispatcher, logger, now }),
+  });
+
   const processor = createConversationProcessor({
+    statusLookups: { allow: async (residentId, messageId) => (await statusLookupWindow.hit(residentId, messageId)).allowed },
+    inboundFlood,
     repo,
     sessions,
     lock,
@@ -220,6 +250,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     apiTokens: createApiTokenService({ repo, now, newId }),
     tickets,
     metrics,
+    sendCaps,
+    schedulers: createSchedulerRegistry({ redis, prefix, logger }),
     ticketChangeListeners,
     isLocalMode: !hasTwilioCredentials(config),
     async close() {

@@ -26,8 +26,14 @@ const SPOOL_REPLAY_EVERY_MS = 10_000;
 export async function startMaintenanceWorker(container: Container): Promise<{ close(): Promise<void> }> {
   const { queues, repo, logger } = container;
   const outboxSweeper = createOutboxSweeper({ repo, queue: queues.send, logger, now: container.clock });
-  await queues.maintenance.upsertJobScheduler('sweep-intake', { every: SWEEP_EVERY_MS }, { name: 'sweep-intake' });
-  await queues.maintenance.upsertJobScheduler('sweep-outbox', { every: SWEEP_EVERY_MS }, { name: 'sweep-outbox' });
+  // Installed through the registry, so an emptied Redis gets them back (issue 7.1).
+  container.schedulers.register({
+    name: 'maintenance-sweeps',
+    install: async () => {
+      await queues.maintenance.upsertJobScheduler('sweep-intake', { every: SWEEP_EVERY_MS }, { name: 'sweep-intake' });
+      await queues.maintenance.upsertJobScheduler('sweep-outbox', { every: SWEEP_EVERY_MS }, { name: 'sweep-outbox' });
+    },
+  });
 
   const worker = new Worker(
     QUEUE_NAMES.maintenance,

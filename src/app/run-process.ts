@@ -34,17 +34,21 @@ export async function runProcess(options: RunProcessOptions): Promise<void> {
   if (options.worker) {
     closables.push(await startWorkers(container));
     closables.push(await startMaintenanceWorker(container));
+    // Every component registered its schedulers above; install them, and again whenever Redis
+    // comes back without them (issue 7.1).
+    await container.schedulers.installAll();
+    closables.push(container.schedulers.watch({ connection: container.bullmqRedis, checkEveryMs: config.SCHEDULER_CHECK_SECONDS * 1000 }));
   }
   if (options.web) {
     closables.push(startSpoolReplayer(container));
-    const app = createHttpApp(container, { isShuttingDown: () => shuttingDown });
+    const app = createHttpApp(container, { isShuttingDown: () => shuttingDown, requireSchedulers: options.worker });
     server = await listen(app, config.PORT, config.HOST);
     const where = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
     logger.info({ url: where, localMode: container.isLocalMode }, 'web server listening');
     console.log(`AguaVoz is listening on ${where}${container.isLocalMode ? '  (local mode: no Twilio account; try `npx aguavoz chat`)' : ''}`);
   } else {
     // A worker alone still answers /healthz, /readyz and /metrics for its orchestrator.
-    server = await listen(createWorkerHttpApp(container, { isShuttingDown: () => shuttingDown }), config.PORT, config.HOST);
+    server = await listen(createWorkerHttpApp(container, { isShuttingDown: () => shuttingDown, requireSchedulers: true }), config.PORT, config.HOST);
     logger.info({ port: config.PORT }, 'worker health and metrics listening');
   }
 

@@ -22,6 +22,7 @@ export async function startWorkers(container: Container): Promise<{ close(): Pro
     now: container.clock,
     whatsappTemplateSid: container.config.TWILIO_WHATSAPP_TEMPLATE_SID,
     onSendFailure: ({ code }) => container.metrics.sendFailures.inc({ code }),
+    caps: container.sendCaps,
   });
   const slaWorker = createSlaBreachWorker({
     connection,
@@ -38,8 +39,9 @@ export async function startWorkers(container: Container): Promise<{ close(): Pro
     }),
   });
   const alertsWorker = createAlertsWorker({ connection, prefix, alerts: container.alerts, logger });
-  // Deadlines are delayed jobs in Redis; the store is the truth, so rebuild them at start-up.
-  await container.sla.rebuildFromStore();
+  // Deadlines are delayed jobs in Redis; the store is the truth, so rebuild them at start-up and
+  // whenever Redis comes back empty (the registry's installers run after every worker started).
+  container.schedulers.register({ name: 'sla-deadlines', install: () => container.sla.rebuildFromStore() });
   return {
     async close() {
       await Promise.all([inbound.close(), sender.close(), slaWorker.close(), alertsWorker.close()]);

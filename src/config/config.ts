@@ -39,6 +39,32 @@ export const configSchema = z
     SESSION_SECRET: optionalString,
     /** Minutes new-ticket alerts wait to gather a burst into one digest. */
     ALERT_DIGEST_SECONDS: z.coerce.number().int().min(0).default(120),
+
+    // Abuse limits and protection (issue 7; see SECURITY.md).
+    /** `ESTADO` look-ups one sender may make per hour: references are 7 digits and guessing is free. */
+    STATUS_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    /** Messages one number may send per window before the flow pauses (one polite reply, all kept). */
+    INBOUND_LIMIT_PER_NUMBER: z.coerce.number().int().min(1).default(20),
+    INBOUND_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(10).default(600),
+    /** Outbound messages to one recipient per local day; past it, nothing more is sent that day. */
+    SMS_DAILY_CAP_PER_RECIPIENT: z.coerce.number().int().min(1).default(40),
+    /** Outbound messages from one town per local day (bounds the bill of an attack or a bug). */
+    SMS_DAILY_CAP_PER_LOCALITY: z.coerce.number().int().min(1).default(3000),
+    /** Country calling codes residents may have (comma-separated); others are never sent to (SMS pumping). */
+    RESIDENT_COUNTRY_CODES: z
+      .string()
+      .regex(/^\s*\+?\d{1,3}(\s*,\s*\+?\d{1,3})*\s*$/, 'must be country calling codes like 51 or 51,591')
+      .default('51'),
+    /**
+     * Express `trust proxy`: `false` (default: the client is the socket's peer), a hop count (`1`
+     * behind one reverse proxy), or addresses/subnets of trusted proxies (`loopback`, `10.0.0.0/8`).
+     * Login throttling is per client IP, so behind a proxy this must be set or every client shares one.
+     */
+    TRUST_PROXY: z.string().default('false'),
+    /** Failed console logins one IP may make in 15 minutes, across all usernames (password spraying). */
+    LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+    /** How often the job schedulers are checked in Redis, so an emptied Redis is noticed (seconds). */
+    SCHEDULER_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.TWILIO_AUTH_TOKEN) {
@@ -79,6 +105,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return result.data;
+}
+
+/** `TRUST_PROXY` as express takes it: false, true, a hop count, or a list of addresses/subnets. */
+export function trustProxySetting(value: string): boolean | number | string {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === 'false') return false;
+  if (trimmed === 'true') return true;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed;
 }
 
 /** True when Twilio credentials are set: send through Twilio and require signed webhooks. */

@@ -18,6 +18,8 @@ import { countTwilioWebhooks } from '../observability/webhook-metrics';
 
 export interface HttpAppOptions {
   isShuttingDown: () => boolean;
+  /** This process installs the job schedulers: `/readyz` fails while they are missing (issue 7.1). */
+  requireSchedulers?: boolean;
 }
 
 /**
@@ -27,7 +29,15 @@ export interface HttpAppOptions {
 export function createWorkerHttpApp(container: Container, options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(createHealthRouter({ repo: container.repo, redis: container.redis, isShuttingDown: options.isShuttingDown }));
+  app.use(
+    createHealthRouter({
+      repo: container.repo,
+      redis: container.redis,
+      isShuttingDown: options.isShuttingDown,
+      schedulers: container.schedulers,
+      requireSchedulers: options.requireSchedulers,
+    }),
+  );
   app.use(container.metrics.router());
   return app;
 }
@@ -73,7 +83,15 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
       now: container.clock,
     }),
   );
-  app.use(createHealthRouter({ repo, redis: container.redis, isShuttingDown: options.isShuttingDown }));
+  app.use(
+    createHealthRouter({
+      repo,
+      redis: container.redis,
+      isShuttingDown: options.isShuttingDown,
+      schedulers: container.schedulers,
+      requireSchedulers: options.requireSchedulers,
+    }),
+  );
   app.use(container.metrics.router());
   if (container.isLocalMode) app.use(createDevPhoneRouter({ repo }));
 
