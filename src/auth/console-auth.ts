@@ -1,7 +1,8 @@
 /**
  * Console sign-in: the login form, Redis-backed sessions in an httpOnly SameSite cookie, CSRF
- * synchronizer tokens for every form, and a login rate limit per IP and username (kept in Redis
- * so it holds across web processes).
+ * synchronizer tokens for every form, and login throttling per IP and username, per IP across
+ * usernames, with known devices let through (see `login-throttle`; kept in Redis so it holds
+ * across web processes).
  *
  * @example
  *   const auth = createConsoleAuth({ repo, redis, keyPrefix: 'aguavoz', userService, logger, now, secureCookies: true });
@@ -12,9 +13,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { Router, type CookieOptions, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type Redis from 'ioredis';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { createLoginThrottle } from './login-throttle';
 import type { Logger } from '../shared/logger';
 import type { Repository } from '../store/repository';
 import type { UserService } from '../users/user-service';
@@ -38,6 +38,8 @@ export interface ConsoleAuthDeps {
   secureCookies: boolean;
   /** Failed logins allowed per IP and username in the window (default 10 per 15 minutes). */
   loginRateLimit?: { limit: number; windowMs: number };
+  /** Failed logins allowed per IP across all usernames (default 30 per 15 minutes; `LOGIN_FAILURES_PER_IP`). */
+  loginIpRateLimit?: { limit: number; windowMs: number };
   /** Idle timeout of a session (default 12 h). */
   idleTimeoutSeconds?: number;
 }
@@ -55,6 +57,7 @@ export interface ConsoleAuth {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DEFAULT_LOGIN_RATE_LIMIT = { limit: 10, windowMs: 15 * 60 * 1000 };
+const DEFAULT_LOGIN_IP_RATE_LIMIT = { limit: 30, windowMs: 15 * 60 * 1000 };
 
 /** Only same-site paths, so `?next=` cannot send a fresh login to another site. */
 function safeNext(value: unknown): string | undefined {
@@ -140,19 +143,14 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
     res.status(403).type('html').send(renderForbiddenPage());
   }
 
-  const loginLimiter = rateLimit({
-    windowMs: (deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT).windowMs,
-    limit: (deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT).limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? 'unknown')}|${bodyString(req, 'username').trim().toLowerCase().slice(0, 64)}`,
-    store: new RedisStore({
-      prefix: `${deps.keyPrefix}:login-limit:`,
-      sendCommand: (command: string, ...args: string[]) => deps.redis.call(command, ...args) as Promise<RedisReply>,
-    }),
-    handler: (req, res) => {
-      deps.logger.warn('console login rate limit reached');
+  const throttle = createLoginThrottle({
+    redis: deps.redis,
+    keyPrefix: deps.keyPrefix,
+    logger: deps.logger,
+    perIpAndUsername: deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT,
+    perIp: deps.loginIpRateLimit ?? DEFAULT_LOGIN_IP_RATE_LIMIT,
+    cookieOptions,
+    onLimited: (req, res) => {
       res
         .status(429)
         .type('html')
@@ -178,7 +176,7 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
       return;
     }
     next();
-  }, loginLimiter, async (req: Request, res: Response) => {
+  }, ...throttle.middlewares, async (req: Request, res: Response) => {
     const username = bodyString(req, 'username');
     const password = bodyString(req, 'password');
     const next = safeNext(req.body?.next);
@@ -194,6 +192,7 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
     if (previous) await sessions.destroy(previous);
     const { id } = await sessions.create(signedIn.user.id, signedIn.sessionVersion);
     deps.logger.info({ userId: signedIn.user.id }, 'console login');
+    await throttle.rememberDevice(req, res, username);
     res.cookie(SESSION_COOKIE, id, cookieOptions);
     res.redirect(303, next ?? '/');
   });

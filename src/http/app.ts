@@ -15,6 +15,7 @@ import { createConsoleAuth } from '../auth/console-auth';
 import { createConsoleRouter } from '../console/console-router';
 import { createRequestLogging } from '../observability/request-logging';
 import { countTwilioWebhooks } from '../observability/webhook-metrics';
+import { trustProxySetting } from '../config/config';
 
 export interface HttpAppOptions {
   isShuttingDown: () => boolean;
@@ -46,7 +47,9 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   const { config, logger, repo } = container;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Who the client is (login throttling per IP): the socket's peer unless TRUST_PROXY names the
+  // proxies in front. Loopback checks of local mode use the socket address, never this.
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.use(createRequestLogging({ logger }));
   app.use(container.metrics.httpMiddleware);
   app.use(countTwilioWebhooks(container.metrics));
@@ -115,6 +118,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
     logger,
     now: container.now,
     secureCookies: (config.PUBLIC_BASE_URL ?? '').startsWith('https://'),
+    loginIpRateLimit: { limit: config.LOGIN_FAILURES_PER_IP, windowMs: 15 * 60 * 1000 },
   });
   app.use(auth.router);
   app.use(createConsoleRouter({ ticketService: container.tickets, repo, translator: container.translator, auth, now: container.now, logger }));
