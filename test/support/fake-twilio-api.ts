@@ -6,6 +6,11 @@
  * error JSON, or a dropped connection. Point the app at it with `TWILIO_API_BASE_URL=baseUrl`.
  *
  * `messages` is what reached "the resident's phone": console and browser tests read it.
+ *
+ * It also lists messages like Twilio (`GET …/Messages.json?To=&From=&PageSize=`, newest first),
+ * which the sender asks before re-sending a message whose outcome it does not know, and can
+ * accept a message but answer late (`{ acceptAfterMs }`, or `answerEveryRequestAfterMs`), as a
+ * Twilio that took the message after the client had timed out, or a process killed mid-send.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -33,6 +38,7 @@ export interface FakeTwilioRequest {
 
 export interface FakeTwilioMessage {
   sid: string;
+  dateCreated: Date;
   to: string;
   from: string | null;
   body: string | null;
@@ -45,7 +51,9 @@ export type FakeTwilioScript =
   | { status: 429; retryAfterSeconds?: number }
   | { status: 500 | 502 | 503 }
   | { status: 400 | 401 | 403 | 404; code: number; message?: string }
-  | { drop: true };
+  | { drop: true }
+  /** Accept and keep the message, but answer only after this long (the client may time out first). */
+  | { acceptAfterMs: number };
 
 export interface FakeTwilioApi {
   baseUrl: string;
@@ -56,6 +64,8 @@ export interface FakeTwilioApi {
   failNext(script: FakeTwilioScript): void;
   /** Resolves once at least `count` requests were received. */
   waitForRequests(count: number, timeoutMs?: number): Promise<FakeTwilioRequest[]>;
+  /** Every accepted message is answered this late (0 = at once), e.g. to kill the sender mid-send. */
+  answerEveryRequestAfterMs: number;
   /** Stops listening (clients get ECONNREFUSED) while keeping the port for `resume()`. */
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -63,6 +73,18 @@ export interface FakeTwilioApi {
 }
 
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
+
+/** Twilio's list filters: `To`, `From` (exact), newest first, `PageSize` (default 50). */
+function listMessages(messages: FakeTwilioMessage[], query: URLSearchParams): FakeTwilioMessage[] {
+  const to = query.get('To');
+  const from = query.get('From');
+  const pageSize = Math.min(Number(query.get('PageSize') ?? 50) || 50, 1000);
+  return messages
+    .filter((m) => (to === null || m.to === to) && (from === null || m.from === from))
+    .slice()
+    .reverse()
+    .slice(0, pageSize);
+}
 
 export async function startFakeTwilioApi(options: { port?: number } = {}): Promise<FakeTwilioApi> {
   const requests: FakeTwilioRequest[] = [];
@@ -105,11 +127,29 @@ export async function startFakeTwilioApi(options: { port?: number } = {}): Promi
     requests.push(record);
     waiters.splice(0).forEach((wake) => wake());
 
-    if (req.method !== 'POST' || !match) return answer(res, record, 404, twilioError(20404, 'The requested resource was not found', 404));
+    if (!match || (req.method !== 'POST' && req.method !== 'GET')) {
+      return answer(res, record, 404, twilioError(20404, 'The requested resource was not found', 404));
+    }
     if (!authorization || record.authUser !== match[1]) {
       return answer(res, record, 401, twilioError(20003, 'Authenticate', 401));
     }
-    const script = scripts.shift();
+    if (req.method === 'GET') {
+      const page = listMessages(messages, url.searchParams).map((m) => messageResource(match[1] ?? '', m));
+      return answer(res, record, 200, {
+        messages: page,
+        page: 0,
+        page_size: page.length,
+        first_page_uri: `${url.pathname}?${url.searchParams.toString()}`,
+        next_page_uri: null,
+        previous_page_uri: null,
+        uri: `${url.pathname}?${url.searchParams.toString()}`,
+        start: 0,
+        end: Math.max(page.length - 1, 0),
+      });
+    }
+    const next = scripts.shift();
+    const late = next && 'acceptAfterMs' in next ? next.acceptAfterMs : null;
+    const script = next && 'acceptAfterMs' in next ? undefined : next;
     if (script && 'drop' in script) {
       record.responseStatus = -1;
       req.socket.destroy();
@@ -130,6 +170,7 @@ export async function startFakeTwilioApi(options: { port?: number } = {}): Promi
     }
     const message: FakeTwilioMessage = {
       sid: `SM${randomBytes(16).toString('hex')}`,
+      dateCreated: new Date(),
       to: record.to,
       from: record.from,
       body: record.body,
@@ -138,17 +179,24 @@ export async function startFakeTwilioApi(options: { port?: number } = {}): Promi
       statusCallback: record.statusCallback,
     };
     messages.push(message);
+    const lateMs = late ?? api.answerEveryRequestAfterMs;
+    if (lateMs > 0) await new Promise((resolve) => setTimeout(resolve, lateMs));
+    if (res.destroyed || res.socket?.destroyed) {
+      record.responseStatus = -1;
+      return;
+    }
     return answer(res, record, 201, messageResource(match[1] ?? '', message));
   }
 
   await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
 
-  return {
+  const api: FakeTwilioApi = {
     baseUrl: `http://127.0.0.1:${port}`,
     port,
     requests,
     messages,
+    answerEveryRequestAfterMs: 0,
     failNext: (script) => {
       scripts.push(script);
     },
@@ -177,6 +225,7 @@ export async function startFakeTwilioApi(options: { port?: number } = {}): Promi
       if (server.listening) await stop(server, sockets);
     },
   };
+  return api;
 }
 
 function answer(res: ServerResponse, record: FakeTwilioRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -201,7 +250,7 @@ function defaultMessage(code: number): string {
 }
 
 function messageResource(accountSid: string, message: FakeTwilioMessage) {
-  const now = new Date().toUTCString();
+  const now = message.dateCreated.toUTCString();
   return {
     account_sid: accountSid,
     api_version: '2010-04-01',

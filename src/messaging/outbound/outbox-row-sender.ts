@@ -14,10 +14,11 @@
  *
  * Send errors come back as results, not exceptions: the caller decides what they mean for its job.
  *
- * Crash between the provider call and storing its MessageSid: the row stays `sending` and BullMQ
- * re-runs the stalled job, which sends again. That is a deliberate at-least-once choice: Twilio's
- * Messages API has no idempotency key, and for a complaint channel a duplicate SMS (a few cents)
- * is better than a resident who never gets their reference. It is logged as a warning.
+ * Crash between the provider call and storing its MessageSid (the row stays `sending`), or a
+ * call that failed without saying whether Twilio took the message (timeout, reset): before
+ * sending again, `send-reconciler` asks Twilio whether it already has the message, and a match
+ * becomes the row's MessageSid (issue 7.6). Where the provider cannot be asked, sending stays
+ * at-least-once: for a complaint channel a duplicate SMS is better than a lost reference.
  */
 import { UnrecoverableError } from 'bullmq';
 import type { OutboxMessage, OutboxStatus } from '../../domain/message';
@@ -25,6 +26,7 @@ import type { Repository } from '../../store/repository';
 import type { Logger } from '../../shared/logger';
 import { planDelivery, type DeliveryRoute } from './delivery-plan';
 import type { SendCaps } from './send-caps';
+import { createSendReconciler, isAmbiguousSendError, needsReconciliation } from './send-reconciler';
 import { PermanentSendError, TransientSendError, TWILIO_UNSUBSCRIBED_CODE, type SendResult, type Transport } from './transport';
 
 export interface OutboxRowSenderDeps {
@@ -70,6 +72,22 @@ export function isWaitingForRetry(row: OutboxMessage): boolean {
 export function createOutboxRowSender(deps: OutboxRowSenderDeps): OutboxRowSender {
   const exempt = deps.optOutExemptKinds ?? ['opt_out_confirmation'];
   const stamp = () => deps.now().toISOString();
+  const reconciler = createSendReconciler({ transport: deps.transport, logger: deps.logger });
+
+  async function recordSent(row: OutboxMessage, result: SendResult, route: DeliveryRoute, channel: OutboxMessage['channel']): Promise<RowSendResult> {
+    const outboxId = row.id;
+    try {
+      await deps.repo.updateOutbox(outboxId, { status: 'sent', providerSid: result.providerSid, errorCode: null, updatedAt: stamp() });
+    } catch (error) {
+      deps.logger.error(
+        { outboxId, providerSid: result.providerSid, err: { message: (error as Error).message } },
+        'message was accepted by the provider but the outbox row could not be updated; not sending again',
+      );
+      throw new UnrecoverableError(`outbox ${outboxId}: accepted as ${result.providerSid} but not recorded`);
+    }
+    deps.logger.info({ outboxId, providerSid: result.providerSid, route, channel }, 'message sent');
+    return { outcome: 'sent', providerSid: result.providerSid, route };
+  }
 
   async function recordFailure(row: OutboxMessage, error: unknown, lastAttempt: boolean): Promise<RowSendResult> {
     const outboxId = row.id;
@@ -98,7 +116,7 @@ export function createOutboxRowSender(deps: OutboxRowSenderDeps): OutboxRowSende
       const handled = alreadyHandled(row);
       if (handled) return handled;
       if (row.status === 'sending') {
-        deps.logger.warn({ outboxId, attempts: row.attempts }, 'previous send attempt left no outcome; sending again (at-least-once)');
+        deps.logger.warn({ outboxId, attempts: row.attempts }, 'previous send attempt left no outcome; asking the provider before sending again');
       }
 
       const resident = row.residentId ? await deps.repo.getResident(row.residentId) : null;
@@ -116,6 +134,17 @@ export function createOutboxRowSender(deps: OutboxRowSenderDeps): OutboxRowSende
       }
 
       const plan = planDelivery({ message: row, resident, now: deps.now(), whatsappTemplateSid: deps.whatsappTemplateSid });
+      const attempt = { body: plan.body, channel: plan.channel, usesTemplate: Boolean(plan.contentSid) };
+      if (needsReconciliation(row)) {
+        let found: SendResult | null;
+        try {
+          found = await reconciler.findAlreadySent(row, attempt);
+        } catch {
+          const unknown = new TransientSendError({ code: 'unknown_outcome', message: 'could not ask the provider whether it already has the message' });
+          return recordFailure(row, unknown, options.lastAttempt);
+        }
+        if (found) return recordSent(row, found, plan.route, plan.channel);
+      }
       await deps.repo.updateOutbox(outboxId, {
         status: 'sending',
         attempts: row.attempts + 1,
@@ -136,20 +165,14 @@ export function createOutboxRowSender(deps: OutboxRowSenderDeps): OutboxRowSende
           outboxId,
         });
       } catch (error) {
+        // A timeout may hide an accepted message: ask now, and (if unknown) again before the retry.
+        if (error instanceof TransientSendError && isAmbiguousSendError(error.code)) {
+          const found = await reconciler.findAlreadySent(row, attempt).catch(() => null);
+          if (found) return recordSent(row, found, plan.route, plan.channel);
+        }
         return recordFailure(row, error, options.lastAttempt);
       }
-
-      try {
-        await deps.repo.updateOutbox(outboxId, { status: 'sent', providerSid: result.providerSid, errorCode: null, updatedAt: stamp() });
-      } catch (error) {
-        deps.logger.error(
-          { outboxId, providerSid: result.providerSid, err: { message: (error as Error).message } },
-          'message was accepted by the provider but the outbox row could not be updated; not sending again',
-        );
-        throw new UnrecoverableError(`outbox ${outboxId}: accepted as ${result.providerSid} but not recorded`);
-      }
-      deps.logger.info({ outboxId, providerSid: result.providerSid, route: plan.route, channel: plan.channel }, 'message sent');
-      return { outcome: 'sent', providerSid: result.providerSid, route: plan.route };
+      return recordSent(row, result, plan.route, plan.channel);
     },
   };
 }

@@ -27,10 +27,26 @@ export interface SendResult {
   status: string;
 }
 
+/** "Did you already take this message?" (see `send-reconciler`). */
+export interface SentLookup {
+  to: string;
+  from: string | null;
+  channel: SendRequest['channel'];
+  body: string;
+  /** Only messages the provider created at or after this instant count. */
+  since: Date;
+}
+
 export interface Transport {
   /** `twilio` or `local`: shown at start-up so nobody mistakes one for the other. */
   readonly name: string;
   send(request: SendRequest): Promise<SendResult>;
+  /**
+   * The provider's record of a message with this recipient, sender and body created since
+   * `since`, or null. Transports without a queryable provider leave it out (at-least-once).
+   * Throws a {@link TransientSendError} when the provider cannot be asked.
+   */
+  findSent?(lookup: SentLookup): Promise<SendResult | null>;
 }
 
 /**

@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message';
 import { toTwilioAddress } from '../../shared/phone';
 import { createTwilioHttpClient } from './twilio-http-client';
-import { PermanentSendError, TransientSendError, type SendRequest, type SendResult, type Transport } from './transport';
+import { PermanentSendError, TransientSendError, type SendRequest, type SendResult, type SentLookup, type Transport } from './transport';
 
 export const STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
 
@@ -42,6 +42,30 @@ export function createTwilioTransport(options: TwilioTransportOptions): Transpor
         return { providerSid: message.sid, status: message.status };
       } catch (error) {
         throw classifyTwilioError(error);
+      }
+    },
+    /**
+     * Lists the newest messages to this recipient (from this number, when the row has one) and
+     * matches on body and creation time. Not filtered by `DateSent` on Twilio's side: a message
+     * still `queued` there has no date sent yet, and it is exactly the one we must not send twice.
+     */
+    async findSent(lookup: SentLookup): Promise<SendResult | null> {
+      const from = lookup.from ?? options.defaultFromPhone ?? null;
+      try {
+        const listed = await client.messages.list({
+          to: toTwilioAddress(lookup.to, lookup.channel),
+          ...(from ? { from: toTwilioAddress(from, lookup.channel) } : {}),
+          pageSize: 50,
+          limit: 50,
+        });
+        const match = listed.find(
+          (message) => message.body?.trim() === lookup.body.trim() && message.dateCreated instanceof Date && message.dateCreated.getTime() >= lookup.since.getTime(),
+        );
+        return match ? { providerSid: match.sid, status: match.status } : null;
+      } catch (error) {
+        const classified = classifyTwilioError(error);
+        if (classified instanceof TransientSendError) throw classified;
+        throw new TransientSendError({ code: 'lookup_failed', message: 'could not ask Twilio whether the message was already sent' });
       }
     },
   };
