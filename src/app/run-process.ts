@@ -23,22 +23,29 @@ export async function runProcess(options: RunProcessOptions): Promise<void> {
   const config = loadConfig();
   const container = createContainer(config);
   const { logger } = container;
-  await container.repo.init();
   await waitForRedis(container);
-  await prepareStore(container);
 
   const closables: Closable[] = [];
   let shuttingDown = false;
   let server: Server | null = null;
 
-  if (options.worker) {
-    closables.push(await startWorkers(container));
-    closables.push(await startMaintenanceWorker(container));
-    // Every component registered its schedulers above; install them, and again whenever Redis
-    // comes back without them (issue 7.1).
-    await container.schedulers.installAll();
-    closables.push(container.schedulers.watch({ connection: container.bullmqRedis, checkEveryMs: config.SCHEDULER_CHECK_SECONDS * 1000 }));
-  }
+  /** What needs the store: first-start duties, the workers, the schedulers. */
+  const startWithStore = async () => {
+    await prepareStore(container);
+    if (options.worker) {
+      closables.push(await startWorkers(container));
+      closables.push(await startMaintenanceWorker(container));
+      // Every component registered its schedulers above; install them, and again whenever Redis
+      // comes back without them (issue 7.1).
+      await container.schedulers.installAll();
+      closables.push(container.schedulers.watch({ connection: container.bullmqRedis, checkEveryMs: config.SCHEDULER_CHECK_SECONDS * 1000 }));
+    }
+  };
+  // A store that cannot open (disk full, file locked, MongoDB down) must not keep the webhook
+  // down (issue 7.7): intake comes up and spools, and the store is tried again until it opens.
+  if (await openStore(container)) await startWithStore();
+  else closables.push(retryStoreOpen(container, config.STORE_OPEN_RETRY_SECONDS * 1000, startWithStore, () => shuttingDown));
+
   if (options.web) {
     closables.push(startSpoolReplayer(container));
     const app = createHttpApp(container, { isShuttingDown: () => shuttingDown, requireSchedulers: options.worker });
@@ -69,6 +76,45 @@ export async function runProcess(options: RunProcessOptions): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** True once the store is open; false (logged) when it cannot open now. */
+async function openStore(container: Container): Promise<boolean> {
+  try {
+    await container.repo.init();
+    return true;
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: string };
+    container.logger.error(
+      { err: { code, message }, spoolDir: container.config.SPOOL_DIR },
+      'the store cannot open: webhooks are answered and spooled, and the store is tried again',
+    );
+    console.error(`The store cannot open (${message}). Intake spools to ${container.config.SPOOL_DIR} until it opens.`);
+    return false;
+  }
+}
+
+function retryStoreOpen(container: Container, everyMs: number, onOpen: () => Promise<void>, stopped: () => boolean): Closable {
+  let timer: NodeJS.Timeout | null = null;
+  let current: Promise<void> | null = null;
+  const attempt = async () => {
+    if (stopped()) return;
+    try {
+      await container.repo.init();
+    } catch {
+      timer = setTimeout(() => void (current = attempt()), everyMs);
+      return;
+    }
+    container.logger.warn('the store opened: starting the workers; the spool is replayed');
+    await onOpen().catch((error: Error) => container.logger.error({ err: { message: error.message } }, 'start after the store opened failed'));
+  };
+  timer = setTimeout(() => void (current = attempt()), everyMs);
+  return {
+    async close() {
+      if (timer) clearTimeout(timer);
+      await current;
+    },
+  };
 }
 
 function listen(app: ReturnType<typeof createHttpApp | typeof createWorkerHttpApp>, port: number, host: string): Promise<Server> {

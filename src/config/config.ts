@@ -32,7 +32,13 @@ export const configSchema = z
     TWILIO_WHATSAPP_TEMPLATE_SID: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /**
+     * Where intake spools messages while the store is down. Put it on another disk than the
+     * database (e.g. `/var/spool/aguavoz`): a full disk must not take the spool down with it.
+     */
     SPOOL_DIR: z.string().min(1).default('./data/spool'),
+    /** Seconds between tries to open a store that could not open at start (intake spools meanwhile). */
+    STORE_OPEN_RETRY_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
     /** Password for the first admin of the embedded default; printed once when unset. */
     ADMIN_PASSWORD: optionalString,
     /** Secret for signing console cookies; generated and kept in the data folder when unset. */
