@@ -110,10 +110,8 @@ export async function startService(env: Record<string, string>, options: { waitF
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const waitFor = options.waitFor ?? /listening on/;
   try {
-    await waitUntil('the service to listen', () => {
-      if (child.exitCode !== null) throw new Error('exited');
-      return waitFor.test(output);
-    }, options.timeoutMs ?? 45_000);
+    await waitUntil('the service to listen (or exit)', () => child.exitCode !== null || waitFor.test(output), options.timeoutMs ?? 45_000);
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`service did not start (${(error as Error).message}):\n${output}`);
