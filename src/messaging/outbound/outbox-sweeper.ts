@@ -4,6 +4,10 @@
  * `sweep()` on a schedule. A row whose job is waiting, delayed (backing off) or running is left
  * alone; a row whose job ended (`completed`/`failed`) while the row is still `queued` gets a
  * fresh job, since the jobId is reused and BullMQ would otherwise ignore the add.
+ *
+ * A row left `sending` whose job is gone (the process died mid-send and Redis lost the job, so
+ * BullMQ has no stalled job to recover) gets a job too once it has been `sending` for
+ * `staleSendingSeconds`; the sender asks Twilio before sending it again (`send-reconciler`).
  */
 import type { Queues } from '../../queues/queues';
 import type { Repository } from '../../store/repository';
@@ -19,6 +23,8 @@ export interface OutboxSweeperOptions {
   olderThanSeconds?: number;
   /** Rows per sweep. Default 500. */
   limit?: number;
+  /** A `sending` row untouched this long with no job is re-enqueued. Default 300. */
+  staleSendingSeconds?: number;
   attempts?: number;
   backoffMs?: number;
 }
@@ -40,7 +46,12 @@ export function createOutboxSweeper(options: OutboxSweeperOptions): OutboxSweepe
   return {
     async sweep() {
       const createdBefore = new Date(options.now().getTime() - (options.olderThanSeconds ?? 60) * 1000).toISOString();
-      const rows = await options.repo.listOutboxByStatus({ status: 'queued', createdBefore, limit: options.limit ?? 500 });
+      const queued = await options.repo.listOutboxByStatus({ status: 'queued', createdBefore, limit: options.limit ?? 500 });
+      const staleBefore = options.now().getTime() - (options.staleSendingSeconds ?? 300) * 1000;
+      const sending = (await options.repo.listOutboxByStatus({ status: 'sending', createdBefore, limit: options.limit ?? 500 })).filter(
+        (row) => Date.parse(row.updatedAt) < staleBefore,
+      );
+      const rows = [...queued, ...sending];
       const stuck: string[] = [];
       for (const row of rows) {
         const state = await options.queue.getJobState(row.id);

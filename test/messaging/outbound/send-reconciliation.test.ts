@@ -8,6 +8,7 @@
 import { createRepository } from '../../../src/store/create-repository';
 import type { Repository } from '../../../src/store/repository';
 import { createTwilioTransport } from '../../../src/messaging/outbound/twilio-transport';
+import { createOutboxSweeper } from '../../../src/messaging/outbound/outbox-sweeper';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../../support/fake-twilio-api';
 import { tempSqlitePath } from '../../support/sqlite';
 import {
@@ -101,5 +102,22 @@ describe('re-sending a message whose outcome is unknown', () => {
     await waitForOutbox(repo, row.id, (stored) => stored.status === 'sent');
 
     expect(fake.messages.filter((m) => m.to === resident.phone).map((m) => m.body)).toEqual(['Primer mensaje', 'Segundo mensaje']);
+  });
+
+  it('the sweeper gives a stale `sending` row whose job Redis lost a job again, and Twilio is asked first', async () => {
+    const resident = await seedResident(repo);
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    const row = await commitOutbox(repo, { resident, text: 'Su reclamo 4823 fue registrado.', createdAt: new Date(Date.now() - 11 * 60_000) });
+    await repo.updateOutbox(row.id, { status: 'sending', attempts: 1, updatedAt: tenMinutesAgo });
+    const direct = createTwilioTransport({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: fake.baseUrl });
+    const accepted = await direct.send({ to: resident.phone, from: LOCALITY_NUMBER, body: row.body, channel: 'sms' });
+    const sweeper = createOutboxSweeper({ repo, queue: harness.queues.send, logger: silentLogger, now: () => new Date() });
+
+    const { requeued } = await sweeper.sweep();
+    const sent = await waitForOutbox(repo, row.id, (stored) => stored.status === 'sent');
+
+    expect(requeued).toContain(row.id);
+    expect(sent.providerSid).toBe(accepted.providerSid);
+    expect(postsTo(resident.phone)).toHaveLength(1);
   });
 });
