@@ -104,7 +104,7 @@ describe('re-sending a message whose outcome is unknown', () => {
     expect(fake.messages.filter((m) => m.to === resident.phone).map((m) => m.body)).toEqual(['Primer mensaje', 'Segundo mensaje']);
   });
 
-  it('the sweeper gives a stale `sending` row whose job Redis lost a job again, and Twilio is asked first', async () => {
+  it('the sweeper re-enqueues a stale `sending` row whose job Redis lost, and Twilio is asked before re-sending', async () => {
     const resident = await seedResident(repo);
     const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
     const row = await commitOutbox(repo, { resident, text: 'Su reclamo 4823 fue registrado.', createdAt: new Date(Date.now() - 11 * 60_000) });
