@@ -4,3 +4,7 @@ import { join } from 'node:path';
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 export const FLOWS_DIR = join(PROJECT_ROOT, 'flows');
 export const LOCALES_DIR = join(PROJECT_ROOT, 'locales');
+/** The NLP corpus (training and held-out messages), kept in the repository. */
+export const NLP_CORPUS_DIR = join(PROJECT_ROOT, 'nlp', 'corpus');
+/** Where a model serialized by `npm run build` is looked for first. */
+export const NLP_BUILT_MODEL = join(PROJECT_ROOT, 'dist', 'nlp-model.json');

@@ -6,6 +6,8 @@
 import type { GeoPoint } from '../domain/ticket';
 import { isValidReference, normalizeReferenceInput } from '../domain/reference';
 import type { Ask } from './flow-schema';
+import type { NlpModel } from '../nlp/nlp-model';
+import { routeReading } from '../nlp/routing-policy';
 import {
   equalsPhrase,
   matchingOptions,
@@ -15,14 +17,15 @@ import {
   type PreparedToken,
 } from './phrase-matcher';
 import type { PreparedVocabulary } from './prepared-vocabulary';
-import { classifyIntent } from './intent-classifier';
-import { matchSector } from './sector-matcher';
+import { findSector, sectorMentioned } from './sector-matcher';
 
 export type VarValue = string | number | boolean | null;
 
 export type ParsedAnswer =
   | { kind: 'answer'; value: VarValue; extra: Record<string, VarValue> }
   | { kind: 'skip' }
+  /** Two sectors fit about equally ("alto": Barrio Alto or Alto Perú): the resident is asked which. */
+  | { kind: 'ambiguous'; candidates: [string, string] }
   | { kind: 'invalid' };
 
 export interface Reply {
@@ -39,6 +42,9 @@ export interface ParseContext {
   sectors: readonly string[];
   /** How many sectors the prompt listed with numbers. */
   listedSectors: number;
+  nlp: NlpModel;
+  /** Two sectors offered after an ambiguous answer ("1 Barrio Alto 2 Alto Perú"), if any. */
+  sectorCandidates?: readonly string[];
 }
 
 const INVALID: ParsedAnswer = { kind: 'invalid' };
@@ -73,19 +79,30 @@ function letterCount(text: string): number {
   return (text.match(/[\p{L}\d]/gu) ?? []).length;
 }
 
+/** One or two words ("fuga", "mi reclamo") are matched against option words first; longer text is classified. */
+const SHORT_REPLY_WORDS = 2;
+
 function parseChoice(ask: Extract<Ask, { expect: 'choice' }>, reply: Reply, p: ParseContext): ParsedAnswer {
   const number = readNumber(reply.words, p.vocabulary);
+  const matchVar = ask.classify?.saveMatchAs;
   if (number !== null) {
     const option = ask.options[number - 1];
-    return option ? answer(option.value) : INVALID;
+    return option ? answer(option.value, matchVar ? { [matchVar]: null } : {}) : INVALID;
   }
   const keep: Record<string, VarValue> = ask.classify ? { [ask.classify.saveTextAs]: cleanText(reply.text) } : {};
+  if (matchVar) keep[matchVar] = null;
   const index = pickOption(reply.words, p.options);
-  if (index !== null) return answer(ask.options[index]!.value, keep);
-  if (ask.classify) {
-    const intent = classifyIntent(reply.words, p.vocabulary);
-    const option = ask.options.find((o) => o.value === intent);
-    if (option) return answer(option.value, keep);
+  // The classifier reads the whole message: a menu word inside it ("huele a desague") must not decide alone.
+  if (ask.classify && reply.words.length > SHORT_REPLY_WORDS) {
+    const routing = routeReading(p.nlp.read(reply.text));
+    const option = ask.options.find((o) => o.value === routing.category);
+    if (routing.band !== 'unclear' && option) return answer(option.value, matchVar ? { ...keep, [matchVar]: routing.band } : keep);
+  }
+  if (index !== null) return answer(ask.options[index]!.value, matchVar ? { ...keep, [matchVar]: 'clear' } : keep);
+  if (ask.classify && reply.words.length <= SHORT_REPLY_WORDS) {
+    const routing = routeReading(p.nlp.read(reply.text));
+    const option = ask.options.find((o) => o.value === routing.category);
+    if (routing.band !== 'unclear' && option) return answer(option.value, matchVar ? { ...keep, [matchVar]: routing.band } : keep);
   }
   if (ask.allowText && letterCount(reply.text) >= 3) {
     return answer('other', { [`${ask.save}_text`]: cleanText(reply.text) });
@@ -180,11 +197,16 @@ function parseSector(reply: Reply, p: ParseContext): ParsedAnswer {
     });
   }
   const number = readNumber(reply.words, p.vocabulary);
+  const candidates = p.sectorCandidates ?? [];
+  if (number !== null && candidates.length > 0) {
+    return number >= 1 && number <= candidates.length ? answer(candidates[number - 1]!) : INVALID;
+  }
   if (number !== null) {
     return number >= 1 && number <= p.listedSectors ? answer(p.sectors[number - 1]!) : INVALID;
   }
-  const sector = matchSector(reply.text, p.sectors, p.vocabulary.shorthand);
-  return sector === null ? INVALID : answer(sector);
+  const found = findSector(reply.text, candidates.length > 0 ? candidates : p.sectors, p.vocabulary.places);
+  if (found.kind === 'ambiguous') return { kind: 'ambiguous', candidates: found.candidates };
+  return found.kind === 'match' ? answer(found.sector) : INVALID;
 }
 
 function parseByType(ask: Ask, reply: Reply, p: ParseContext): ParsedAnswer {
@@ -223,12 +245,30 @@ export function parseAnswer(ask: Ask, reply: Reply, p: ParseContext): ParsedAnsw
   return parsed;
 }
 
-/** Answers a step from earlier free text (the first message) when its words name exactly one option. */
-export function prefillChoice(ask: Extract<Ask, { expect: 'choice' | 'multi_choice' }>, words: PreparedToken[], p: ParseContext): VarValue | undefined {
-  if (ask.expect === 'choice') {
-    const index = pickOption(words, p.options);
-    return index === null ? undefined : ask.options[index]!.value;
+/**
+ * Answers a step from earlier free text (the first message), or undefined when that text does
+ * not say. `says` are the step's prefill phrases (see flow-schema), or null to use option words.
+ */
+export function prefillAnswer(ask: Ask, source: string, words: PreparedToken[], says: PreparedPhrase[][] | null, p: ParseContext): VarValue | undefined {
+  switch (ask.expect) {
+    case 'choice': {
+      const index = pickOption(words, says ?? p.options);
+      return index === null ? undefined : ask.options[index]!.value;
+    }
+    case 'multi_choice': {
+      const indexes = matchingOptions(words, says ?? p.options);
+      return indexes.length === 0 ? undefined : indexes.map((i) => ask.options[i]!.value).join(',');
+    }
+    case 'yes_no': {
+      if (!says) return undefined;
+      const index = pickOption(words, says);
+      return index === null ? undefined : index === 0;
+    }
+    case 'sector':
+      return sectorMentioned(source, p.sectors, p.vocabulary.places) ?? undefined;
+    case 'place':
+      return says && matchingOptions(words, says).length > 0 ? cleanText(source) : undefined;
+    default:
+      return undefined;
   }
-  const indexes = matchingOptions(words, p.options);
-  return indexes.length === 0 ? undefined : indexes.map((i) => ask.options[i]!.value).join(',');
 }

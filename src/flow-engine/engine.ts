@@ -51,7 +51,14 @@ function isThanks(turn: Turn, reply: Reply): boolean {
   );
 }
 
-/** A message outside any conversation: a report in free words goes straight to its flow; anything else gets the menu. */
+/** Fewer letters than this is not worth keeping as the resident's own words ("ok", "?"). */
+const MIN_DESCRIPTION_LETTERS = 6;
+
+/**
+ * A message outside any conversation: a report in free words goes straight to its flow (or is
+ * confirmed first when the classifier is less sure); anything else gets the menu. Either way the
+ * resident's words are kept as `description`, so the ticket shows what they wrote.
+ */
 function startFresh(turn: Turn, reply: Reply): void {
   if (isThanks(turn, reply)) {
     send(turn, ENGINE_KEYS.welcome);
@@ -60,7 +67,21 @@ function startFresh(turn: Turn, reply: Reply): void {
   turn.session = newSession(turn, MAIN_FLOW, {});
   const isBareNumber = readNumber(reply.words, turn.flows.vocabulary) !== null;
   if (!isBareNumber && reply.words.length > 0 && tryAnswerCurrent(turn, reply)) return;
+  const letters = (reply.text.match(/\p{L}/gu) ?? []).length;
+  if (!isBareNumber && letters >= MIN_DESCRIPTION_LETTERS) turn.session.vars.description = reply.text.trim().replace(/\s+/g, ' ').slice(0, 500);
   enterCurrent(turn);
+}
+
+/**
+ * A new resident's language is guessed from their first message ("mana yaku kanchu" → qu) and
+ * every reply follows it, the privacy notice included; IDIOMA still changes it at any time.
+ */
+function detectLanguage(turn: Turn, text: string): void {
+  if (!turn.ctx.resident.isFirstContact) return;
+  const language = turn.flows.nlp.read(text).language;
+  if (!language || language === turn.ctx.resident.language) return;
+  turn.language = language;
+  turn.events.push({ type: 'language_changed', language });
 }
 
 function openKeywordFlow(turn: Turn, flowId: string, argument: string | null): void {
@@ -93,7 +114,7 @@ function handleKeyword(turn: Turn, detected: DetectedKeyword): void {
       }
       return;
     case 'menu':
-      turn.session = newSession(turn, MAIN_FLOW, {}, turn.session?.language);
+      turn.session = newSession(turn, MAIN_FLOW, {}, turn.session?.language ?? turn.language);
       enterCurrent(turn);
       return;
     case 'help':
@@ -136,6 +157,7 @@ function handleMessage(turn: Turn, input: Extract<EngineInput, { type: 'message'
     return;
   }
   if (turn.ctx.resident.isFirstContact) {
+    detectLanguage(turn, input.text ?? '');
     turn.events.push({ type: 'privacy_notice_shown' });
     send(turn, ENGINE_KEYS.privacyNotice);
   }

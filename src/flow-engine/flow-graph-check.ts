@@ -134,7 +134,10 @@ function availableVars(flows: ReadonlyMap<string, Flow>): Set<string> {
       if (!ask) continue;
       vars.add(ask.save);
       vars.add(`${ask.save}_text`);
-      if (ask.expect === 'choice' && ask.classify) vars.add(ask.classify.saveTextAs);
+      if (ask.expect === 'choice' && ask.classify) {
+        vars.add(ask.classify.saveTextAs);
+        if (ask.classify.saveMatchAs) vars.add(ask.classify.saveMatchAs);
+      }
       if (ask.expect === 'place') ['location_lat', 'location_lng', 'location_label'].forEach((v) => vars.add(v));
     }
   }
@@ -151,7 +154,8 @@ function checkTexts(flows: ReadonlyMap<string, Flow>, translator: Translator, pr
     if (translator.languages.includes('qu') && !translator.has(key, 'qu')) {
       warnings.push(`${where}: text "${key}" is missing in qu.json (draft; Spanish is used)`);
     }
-    if (where === 'host') continue;
+    // Host texts and engine texts get their values from code, not from a flow's variables.
+    if (where === 'host' || where === 'engine') continue;
     for (const name of translator.argumentNames(key)) {
       if (!vars.has(name)) problems.push(`${where}: text "${key}" uses {${name}}, which no step captures`);
     }

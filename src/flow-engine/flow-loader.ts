@@ -16,6 +16,9 @@ import { flowSchema, type Flow } from './flow-schema';
 import { optionsKey, type LoadedFlows } from './loaded-flows';
 import { preparePhrase } from './phrase-matcher';
 import { prepareVocabulary, prepareWords } from './prepared-vocabulary';
+import { NLP_BUILT_MODEL, NLP_CORPUS_DIR } from '../app/paths';
+import { loadNlpModel } from '../nlp/nlp-model-store';
+import type { NlpModel } from '../nlp/nlp-model';
 import { answersFileSchema, intentsFileSchema, keywordsFileSchema, type Vocabulary } from './vocabulary-schema';
 
 export class FlowValidationError extends Error {
@@ -31,6 +34,10 @@ export interface LoadFlowsOptions {
   translator: Translator;
   /** Defaults to `<flowsDir>/vocabulary`. */
   vocabularyDir?: string;
+  /** An already loaded model; otherwise it is loaded (or trained) from `nlpTrainFile`. */
+  nlp?: NlpModel;
+  /** Defaults to the repository's `nlp/corpus/train.tsv`. */
+  nlpTrainFile?: string;
 }
 
 export interface CollectedFlows {
@@ -109,19 +116,28 @@ export function loadFlows(options: LoadFlowsOptions): LoadedFlows {
   if (collected.problems.length > 0 || !collected.vocabulary) throw new FlowValidationError(collected.problems);
   const vocabulary = prepareVocabulary(collected.vocabulary);
   const prepared = new Map<string, ReturnType<typeof preparePhrase>[][]>();
+  const says = new Map<string, ReturnType<typeof preparePhrase>[][]>();
+  const words = (w: Parameters<typeof prepareWords>[0] | undefined) => prepareWords(w ?? {}, vocabulary.shorthand);
   for (const flow of collected.flows.values()) {
     for (const [stepId, step] of Object.entries(flow.steps)) {
       const ask = step.ask;
+      const key = optionsKey(flow.id, stepId);
       if (ask && (ask.expect === 'choice' || ask.expect === 'multi_choice')) {
-        prepared.set(optionsKey(flow.id, stepId), ask.options.map((o) => prepareWords(o.match, vocabulary.shorthand)));
+        prepared.set(key, ask.options.map((o) => words(o.match)));
+        if (ask.options.some((o) => o.says)) says.set(key, ask.options.map((o) => words(o.says)));
       }
+      if (ask?.expect === 'yes_no' && ask.says) says.set(key, [words(ask.says.yes), words(ask.says.no)]);
+      if (ask?.expect === 'place' && ask.says) says.set(key, [words(ask.says)]);
     }
   }
+  const nlp =
+    options.nlp ??
+    loadNlpModel({ trainFile: options.nlpTrainFile ?? join(NLP_CORPUS_DIR, 'train.tsv'), vocabulary, builtModelFile: NLP_BUILT_MODEL });
   const messageArguments = new Map<string, readonly string[]>();
   for (const language of options.translator.languages) {
     for (const key of options.translator.keys(language)) {
       if (!messageArguments.has(key)) messageArguments.set(key, options.translator.argumentNames(key));
     }
   }
-  return { flows: collected.flows, vocabulary, options: prepared, messageArguments, warnings: collected.warnings };
+  return { flows: collected.flows, vocabulary, options: prepared, says, nlp, messageArguments, warnings: collected.warnings };
 }

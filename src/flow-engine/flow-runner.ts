@@ -4,7 +4,7 @@
  * to an operator — a conversation never loops forever.
  */
 import type { GeoPoint } from '../domain/ticket';
-import { parseAnswer, prefillChoice, type ParseContext, type ParsedAnswer, type Reply } from './answer-parsers';
+import { parseAnswer, prefillAnswer, type ParseContext, type ParsedAnswer, type Reply } from './answer-parsers';
 import { evaluateCondition } from './conditions';
 import type { EngineEvent } from './engine-types';
 import { locationOf, runAction } from './flow-actions';
@@ -15,6 +15,10 @@ import type { PreparedVocabulary } from './prepared-vocabulary';
 import { FlowRuntimeError, flowOf, sectorListing, send, stepOf, touch, type Turn } from './turn';
 
 const MAX_HOPS = 60;
+/** Where the two sectors offered after an ambiguous answer wait for the resident's pick. */
+const SECTOR_CANDIDATES_VAR = '_sector_candidates';
+/** Text asking which of two close sector names the resident meant. */
+const ASK_WHICH_SECTOR_KEY = ENGINE_KEYS.askWhichSector;
 const MAX_UNRECOGNIZED_CHARS = 400;
 
 export interface GoToOptions {
@@ -60,6 +64,8 @@ function parseContext(turn: Turn): ParseContext {
     options: turn.flows.options.get(optionsKey(s.flowId, s.stepId)) ?? [],
     sectors: turn.ctx.locality.sectors,
     listedSectors: sectorListing(turn.ctx.locality.sectors).count,
+    nlp: turn.flows.nlp,
+    sectorCandidates: typeof s.vars[SECTOR_CANDIDATES_VAR] === 'string' ? String(s.vars[SECTOR_CANDIDATES_VAR]).split('|') : [],
   };
 }
 
@@ -76,9 +82,12 @@ function route(turn: Turn, step: Step, answerKey: string | undefined): Target {
   return step.next;
 }
 
-function applyAnswer(turn: Turn, step: Step & { ask: Ask }, parsed: Exclude<ParsedAnswer, { kind: 'invalid' }>): Target {
+type Accepted = Extract<ParsedAnswer, { kind: 'answer' | 'skip' }>;
+
+function applyAnswer(turn: Turn, step: Step & { ask: Ask }, parsed: Accepted): Target {
   const s = session(turn);
   s.retries = 0;
+  delete s.vars[SECTOR_CANDIDATES_VAR];
   if (parsed.kind === 'skip') {
     s.vars[step.ask.save] = null;
     return route(turn, step, 'skipped');
@@ -88,16 +97,16 @@ function applyAnswer(turn: Turn, step: Step & { ask: Ask }, parsed: Exclude<Pars
   return route(turn, step, String(parsed.value));
 }
 
-function autoAnswer(turn: Turn, ask: Ask): Exclude<ParsedAnswer, { kind: 'invalid' }> | null {
+function autoAnswer(turn: Turn, ask: Ask): Accepted | null {
   if (ask.expect === 'sector' && turn.ctx.locality.sectors.length === 0) return { kind: 'skip' };
-  if ((ask.expect === 'choice' || ask.expect === 'multi_choice') && ask.prefillFrom) {
-    const source = session(turn).vars[ask.prefillFrom];
-    if (typeof source !== 'string' || source === '') return null;
-    const words = makeReply(source, null, 0, turn.flows.vocabulary).words;
-    const value = prefillChoice(ask, words, parseContext(turn));
-    return value === undefined ? null : { kind: 'answer', value, extra: {} };
-  }
-  return null;
+  if (!('prefillFrom' in ask) || !ask.prefillFrom) return null;
+  const source = session(turn).vars[ask.prefillFrom];
+  if (typeof source !== 'string' || source === '') return null;
+  const s = session(turn);
+  const words = makeReply(source, null, 0, turn.flows.vocabulary).words;
+  const says = turn.flows.says.get(optionsKey(s.flowId, s.stepId)) ?? null;
+  const value = prefillAnswer(ask, source, words, says, parseContext(turn));
+  return value === undefined ? null : { kind: 'answer', value, extra: {} };
 }
 
 /** Runs the current step's actions, then either stops at its question or names the next target. */
@@ -202,6 +211,12 @@ export function answerCurrent(turn: Turn, reply: Reply): void {
   const parsed = parseAnswer(step.ask, reply, parseContext(turn));
   if (parsed.kind === 'invalid') return fail(turn, reply, step.ask);
   touch(turn);
+  if (parsed.kind === 'ambiguous') {
+    // Not a failure: the answer fits two sectors, so the resident picks one ("1 Barrio Alto 2 Alto Perú").
+    session(turn).vars[SECTOR_CANDIDATES_VAR] = parsed.candidates.join('|');
+    send(turn, ASK_WHICH_SECTOR_KEY, { first: parsed.candidates[0], second: parsed.candidates[1] });
+    return;
+  }
   goTo(turn, applyAnswer(turn, step as Step & { ask: Ask }, parsed));
 }
 
@@ -210,7 +225,7 @@ export function tryAnswerCurrent(turn: Turn, reply: Reply): boolean {
   const step = currentStep(turn);
   if (!step.ask) return false;
   const parsed = parseAnswer(step.ask, reply, parseContext(turn));
-  if (parsed.kind === 'invalid') return false;
+  if (parsed.kind === 'invalid' || parsed.kind === 'ambiguous') return false;
   goTo(turn, applyAnswer(turn, step as Step & { ask: Ask }, parsed));
   return true;
 }

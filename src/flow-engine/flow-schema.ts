@@ -58,7 +58,16 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const optionSchema = z.strictObject({ value: identifier, match: matchWordsSchema.default({}) });
+export const optionSchema = z.strictObject({
+  value: identifier,
+  match: matchWordsSchema.default({}),
+  /**
+   * Phrases that, anywhere in an earlier free message (`prefillFrom`), mean this option. Stricter
+   * than `match`: "calle" answers "whole street or your home?", but "no hay agua en la calle Lima"
+   * says nothing about it. When no option of a step has `says`, prefill uses `match`.
+   */
+  says: matchWordsSchema.optional(),
+});
 export type ChoiceOption = z.infer<typeof optionSchema>;
 
 const askBase = {
@@ -78,14 +87,26 @@ export const askSchema = z.discriminatedUnion('expect', [
     expect: z.literal('choice'),
     options,
     /** Free text is classified by the vocabulary's intents; an intent equal to an option value selects it. */
-    classify: z.strictObject({ saveTextAs: identifier }).optional(),
+    classify: z
+      .strictObject({
+        saveTextAs: identifier,
+        /** Saves how sure the classifier was: `clear` (skip the menu), `confirm` (ask), null (a number or option word). */
+        saveMatchAs: identifier.optional(),
+      })
+      .optional(),
     /** Unmatched text (3+ letters) selects `other` and is kept in `<save>_text`. */
     allowText: z.boolean().default(false),
     /** Answer from a variable captured earlier (e.g. the first message) when its words match one option. */
     prefillFrom: identifier.optional(),
   }),
   z.strictObject({ ...askBase, expect: z.literal('multi_choice'), options, prefillFrom: identifier.optional() }),
-  z.strictObject({ ...askBase, expect: z.literal('yes_no') }),
+  z.strictObject({
+    ...askBase,
+    expect: z.literal('yes_no'),
+    /** Answer from earlier free text when it contains one of `says.yes` / `says.no` (and not both). */
+    prefillFrom: identifier.optional(),
+    says: z.strictObject({ yes: matchWordsSchema.default({}), no: matchWordsSchema.default({}) }).optional(),
+  }),
   z.strictObject({ ...askBase, expect: z.literal('number'), min: z.number().int(), max: z.number().int() }),
   z.strictObject({
     ...askBase,
@@ -95,9 +116,15 @@ export const askSchema = z.discriminatedUnion('expect', [
   }),
   z.strictObject({ ...askBase, expect: z.literal('text'), minLength: z.number().int().min(1).default(2) }),
   /** Matched against ctx.locality.sectors, by number or fuzzily by name; skipped when the locality has none. */
-  z.strictObject({ ...askBase, expect: z.literal('sector') }),
+  z.strictObject({ ...askBase, expect: z.literal('sector'), prefillFrom: identifier.optional() }),
   /** A WhatsApp location pin or a written address; the pin goes to `location_lat/lng/label`. */
-  z.strictObject({ ...askBase, expect: z.literal('place') }),
+  z.strictObject({
+    ...askBase,
+    expect: z.literal('place'),
+    /** Earlier free text counts as the address when it contains one of `says` ("jr.", "frente al"). */
+    prefillFrom: identifier.optional(),
+    says: matchWordsSchema.optional(),
+  }),
   /** A ticket reference with a valid check digit. */
   z.strictObject({ ...askBase, expect: z.literal('reference') }),
 ]);

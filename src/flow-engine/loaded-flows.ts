@@ -2,6 +2,7 @@
  * What `loadFlows` hands the pure engine: validated flows plus everything prepared once at
  * start-up (vocabulary phrases, option phrases, the arguments each message needs).
  */
+import type { NlpModel } from '../nlp/nlp-model';
 import type { Flow } from './flow-schema';
 import type { PreparedPhrase } from './phrase-matcher';
 import type { PreparedVocabulary } from './prepared-vocabulary';
@@ -11,6 +12,13 @@ export interface LoadedFlows {
   vocabulary: PreparedVocabulary;
   /** Prepared phrases per option of each choice step, keyed `flowId/stepId`. */
   options: ReadonlyMap<string, PreparedPhrase[][]>;
+  /**
+   * Prepared `says` phrases of each step that has them, keyed `flowId/stepId`: one list per option
+   * (choice), `[yes, no]` (yes_no) or `[markers]` (place). Used to answer from the first message.
+   */
+  says: ReadonlyMap<string, PreparedPhrase[][]>;
+  /** The trained reader of free messages (category, confidence, language); pure once loaded. */
+  nlp: NlpModel;
   /** ICU argument names per message key, so a reply carries only the values its text shows. */
   messageArguments: ReadonlyMap<string, readonly string[]>;
   /** Non-fatal findings, e.g. draft Quechua texts falling back to Spanish. */
@@ -39,6 +47,7 @@ export const ENGINE_KEYS = {
   welcome: 'common.welcome',
   optedOut: 'system.opted_out_confirmation',
   optedIn: 'system.opted_in_confirmation',
+  askWhichSector: 'nlp.ask_which_sector',
 } as const;
 
 /** Texts the host renders itself (status answers, notifications); checked like flow keys. */

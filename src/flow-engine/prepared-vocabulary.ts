@@ -4,11 +4,13 @@
  */
 import type { MatchWords } from './flow-schema';
 import { preparePhrase, type PreparedPhrase, type Shorthand } from './phrase-matcher';
-import { normalizeTokens, normalizeWord } from './text-normalizer';
+import { normalizeTokens, shorthandKey } from './text-normalizer';
 import type { Keyword, Vocabulary } from './vocabulary-schema';
 
 export interface PreparedVocabulary {
   shorthand: Shorthand;
+  /** `shorthand` plus the place-only rewrites, for sector names and replies naming a sector. */
+  places: Shorthand;
   yes: PreparedPhrase[];
   no: PreparedPhrase[];
   unknown: PreparedPhrase[];
@@ -31,8 +33,10 @@ export function prepareWords(words: MatchWords, shorthand: Shorthand): PreparedP
 export function prepareVocabulary(vocabulary: Vocabulary): PreparedVocabulary {
   const shorthand = new Map<string, string[]>();
   for (const [from, to] of Object.entries(vocabulary.answers.shorthand)) {
-    shorthand.set(normalizeWord(from), normalizeTokens(to));
+    shorthand.set(shorthandKey(from), normalizeTokens(to));
   }
+  const places = new Map(shorthand);
+  for (const [from, to] of Object.entries(vocabulary.answers.places)) places.set(shorthandKey(from), normalizeTokens(to));
   const numbers = new Map<string, number>();
   for (const [digit, words] of Object.entries(vocabulary.answers.numbers)) {
     for (const word of words) numbers.set(normalizeTokens(word, shorthand).join(' '), Number(digit));
@@ -40,6 +44,7 @@ export function prepareVocabulary(vocabulary: Vocabulary): PreparedVocabulary {
   const a = vocabulary.answers;
   return {
     shorthand,
+    places,
     yes: prepareWords(a.yes, shorthand),
     no: prepareWords(a.no, shorthand),
     unknown: prepareWords(a.unknown, shorthand),

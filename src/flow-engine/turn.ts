@@ -13,6 +13,8 @@ export interface Turn {
   ctx: EngineContext;
   events: EngineEvent[];
   session: Session | null;
+  /** The language guessed from a new resident's first message, for the sessions this turn starts. */
+  language?: Language;
 }
 
 export class FlowRuntimeError extends Error {
@@ -47,7 +49,7 @@ export function newSession(turn: Turn, flowId: string, vars: Record<string, VarV
   return {
     flowId,
     stepId: flow.start,
-    language: language ?? turn.ctx.resident.language,
+    language: language ?? turn.language ?? turn.ctx.resident.language,
     vars: { ...vars },
     retries: 0,
     startedAt: turn.ctx.now,

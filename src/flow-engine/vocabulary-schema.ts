@@ -48,6 +48,11 @@ export const answersFileSchema = z.strictObject({
   numbers: z.record(z.string().regex(/^\d+$/), z.array(z.string().min(1))),
   /** Whole-token rewrites applied before matching, e.g. `xq: porque`. */
   shorthand: z.record(z.string().min(1), z.string()),
+  /**
+   * Extra rewrites for place names only (sector matching, both the reply and the sector list):
+   * "sta" is "está" in a sentence but "Santa" in "sta rosa". Overrides `shorthand`.
+   */
+  places: z.record(z.string().min(1), z.string()).default({}),
 });
 
 export interface Vocabulary {

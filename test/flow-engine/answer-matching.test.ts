@@ -1,6 +1,6 @@
 import { parseYesNo } from '../../src/flow-engine/answer-parsers';
 import { makeReply } from '../../src/flow-engine/flow-runner';
-import { classifyIntent } from '../../src/flow-engine/intent-classifier';
+import { routeReading } from '../../src/nlp/routing-policy';
 import { matchSector } from '../../src/flow-engine/sector-matcher';
 import { normalizeTokens } from '../../src/flow-engine/text-normalizer';
 import { flows } from './engine-support';
@@ -37,11 +37,13 @@ describe('free first messages go to the matching report', () => {
     ['el agua sale turbia', 'quality'],
     ['el agua tiene gusanos', 'quality'],
   ])('%j → %s', (text, intent) => {
-    expect(classifyIntent(reply(text).words, vocabulary)).toBe(intent);
+    const routing = routeReading(flows.nlp.read(text));
+    expect(routing.category).toBe(intent);
+    expect(routing.band).not.toBe('unclear');
   });
 
   it.each(['hola', 'buenas tardes', 'quiero hablar con alguien'])('%j has no report intent', (text) => {
-    expect(classifyIntent(reply(text).words, vocabulary)).toBeNull();
+    expect(routeReading(flows.nlp.read(text)).band).toBe('unclear');
   });
 });
 
@@ -56,9 +58,9 @@ describe('sector names are matched fuzzily', () => {
     ['alto peru', 'Alto Perú'],
     ['vivo en el barrio san juan', 'San Juan'],
     ['CENTRO', 'Centro'],
-  ])('%j → %s', (text, sector) => expect(matchSector(text, sectors, vocabulary.shorthand)).toBe(sector));
+  ])('%j → %s', (text, sector) => expect(matchSector(text, sectors, vocabulary.places)).toBe(sector));
 
-  it.each(['Lima', 'xyz', 'san'])('%j matches no sector', (text) => expect(matchSector(text, sectors, vocabulary.shorthand)).toBeNull());
+  it.each(['Lima', 'xyz', 'san'])('%j matches no sector', (text) => expect(matchSector(text, sectors, vocabulary.places)).toBeNull());
 });
 
 describe('normalization of SMS writing', () => {

@@ -55,6 +55,10 @@ const REALISTIC: Record<string, string | number> = {
   kind: 'first_response',
   time: '14:30',
   date: '03/03',
+  // Issue 8: the category a first message was read as, and two close sector names.
+  topic: 'billing',
+  first: 'San Juan Bautista',
+  second: 'Villa María del Triunfo',
 };
 
 /** Web console labels never travel by SMS. */
