@@ -25,7 +25,6 @@ describe('free first messages go to the matching report', () => {
   it.each([
     ['no hay agua desde ayer', 'outage'],
     ['q paso con el agua', 'outage'],
-    ['aguaaa', 'outage'],
     ['toy sin agua tb mi vecina', 'outage'],
     ['mana yaku kanchu', 'outage'],
     ['mi recibo vino muy caro', 'billing'],
@@ -42,7 +41,8 @@ describe('free first messages go to the matching report', () => {
     expect(routing.band).not.toBe('unclear');
   });
 
-  it.each(['hola', 'buenas tardes', 'quiero hablar con alguien'])('%j has no report intent', (text) => {
+  // A lone "agua" no longer decides (issue 8: it sent billing and leak reports to outage); the menu asks.
+  it.each(['hola', 'buenas tardes', 'quiero hablar con alguien', 'aguaaa'])('%j has no report intent', (text) => {
     expect(routeReading(flows.nlp.read(text)).band).toBe('unclear');
   });
 });
