@@ -74,3 +74,15 @@ describe('normalization of SMS writing', () => {
     expect(reply('Hola buenos días, 2').words.map((w) => w.text)).toEqual(['2']);
   });
 });
+
+describe('more yes/no variants residents send (issue 8)', () => {
+  it.each(['claro que si', 'sipi', 'ya pues', 'ok ps', 'asi es', 'si claro', 'yes please', 'dale', 'correcto'])('%j is yes', (text) =>
+    expect(parseYesNo(reply(text), vocabulary)).toEqual({ kind: 'answer', value: true, extra: {} }),
+  );
+  it.each(['nope', 'no gracias', 'nel', 'negativo', 'not really', 'aun no'])('%j is no', (text) =>
+    expect(parseYesNo(reply(text), vocabulary)).toEqual({ kind: 'answer', value: false, extra: {} }),
+  );
+  it.each(['no lo se', 'no estoy segura', 'quien sabe', 'no lo tengo a la mano'])('%j is neither yes nor no', (text) =>
+    expect(parseYesNo(reply(text), vocabulary)).toEqual({ kind: 'invalid' }),
+  );
+});
