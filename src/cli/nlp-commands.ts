@@ -11,7 +11,8 @@ import { FLOWS_DIR, LOCALES_DIR, NLP_BUILT_MODEL, NLP_CORPUS_DIR } from '../app/
 import { loadFlows } from '../flow-engine/flow-loader';
 import { createTranslator } from '../i18n/translator';
 import { parseCorpus } from '../nlp/nlp-corpus';
-import { formatReport, trainAndEvaluate } from '../nlp/nlp-evaluation';
+import { crossValidateThresholds, formatReport, formatThresholds, trainAndEvaluate } from '../nlp/nlp-evaluation';
+import { CLEAR_CONFIDENCE, CONFIRM_CONFIDENCE } from '../nlp/routing-policy';
 import { trainNlpModel } from '../nlp/nlp-model';
 import { corpusFingerprint } from '../nlp/nlp-model-store';
 
@@ -33,12 +34,18 @@ async function runClassify(): Promise<void> {
   }
 }
 
-function runEvaluation(): number {
+function runEvaluation(options: { thresholds: boolean }): number {
   const { vocabulary } = flows();
   const trainFile = join(NLP_CORPUS_DIR, 'train.tsv');
   const heldOutFile = join(NLP_CORPUS_DIR, 'held-out.tsv');
+  const train = parseCorpus(readFileSync(trainFile, 'utf8'), trainFile);
+  if (options.thresholds) {
+    const grid = [0.6, 0.7, CLEAR_CONFIDENCE, 0.8, 0.9, 0.95].map((clear) => ({ clear, confirm: CONFIRM_CONFIDENCE }));
+    console.log(formatThresholds(crossValidateThresholds({ train, vocabulary, grid })));
+    console.log(`(in use: clear ${CLEAR_CONFIDENCE}, confirm ${CONFIRM_CONFIDENCE})\n`);
+  }
   const report = trainAndEvaluate({
-    train: parseCorpus(readFileSync(trainFile, 'utf8'), trainFile),
+    train,
     heldOut: parseCorpus(readFileSync(heldOutFile, 'utf8'), heldOutFile),
     vocabulary,
     clock: () => performance.now(),
@@ -66,8 +73,9 @@ export function registerNlpCommands(program: Command): void {
   nlp
     .command('eval')
     .description('train on nlp/corpus/train.tsv, print accuracy, precision/recall and confusion on held-out.tsv')
-    .action(() => {
-      process.exitCode = runEvaluation();
+    .option('--thresholds', 'first cross-validate the routing thresholds on the training split', false)
+    .action((options: { thresholds: boolean }) => {
+      process.exitCode = runEvaluation(options);
     });
   nlp
     .command('build')

@@ -26,13 +26,21 @@ const STEM_MIN_LENGTH = 4;
 const FUZZY_MIN_SIMILARITY = 0.92;
 const MAX_GAP = 1;
 
+/** natural's Spanish stemmer takes ~50–90 µs a word, and residents reuse the same few hundred words. */
+const preparedTokens = new Map<string, PreparedToken>();
+const MAX_PREPARED_TOKENS = 50_000;
+
 export function prepareToken(text: string): PreparedToken {
+  const known = preparedTokens.get(text);
+  if (known) return known;
   const isWord = /^[a-z]+$/.test(text);
-  return {
+  const token = {
     text,
     stem: isWord && text.length >= 4 ? PorterStemmerEs.stem(text) : text,
     phonetic: isWord ? phoneticKey(text) : text,
   };
+  if (preparedTokens.size < MAX_PREPARED_TOKENS) preparedTokens.set(text, token);
+  return token;
 }
 
 export function prepareText(text: string, shorthand: Shorthand): PreparedToken[] {

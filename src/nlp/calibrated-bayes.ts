@@ -61,6 +61,29 @@ class IndexedBayesClassifier extends BayesClassifier {
     return vector;
   }
 
+  /**
+   * The same arithmetic as natural's (apparatus) `probabilityOfClass`, over the features present
+   * only instead of the whole vocabulary: microseconds instead of a millisecond a message.
+   */
+  override getClassifications(observation: string | string[]): { label: string; value: number }[] {
+    if (typeof observation === 'string') return super.getClassifications(observation) as { label: string; value: number }[];
+    if (!this.index) this.index = new Map(Object.keys(this.features).map((f, i) => [f, i]));
+    const present = [...new Set(observation.flatMap((token) => this.index!.get(token) ?? []))];
+    const bayes = this.classifier as unknown as {
+      classFeatures: Record<string, Record<number, number>>;
+      classTotals: Record<string, number>;
+      totalExamples: number;
+      smoothing: number;
+    };
+    return Object.keys(bayes.classFeatures)
+      .map((label) => {
+        let log = 0;
+        for (const i of present) log += Math.log((bayes.classFeatures[label]![i] || bayes.smoothing) / bayes.classTotals[label]!);
+        return { label, value: (bayes.classTotals[label]! / bayes.totalExamples) * Math.exp(log) };
+      })
+      .sort((a, b) => b.value - a.value);
+  }
+
   override addDocument(text: string | string[], classification: string): void {
     this.index = null;
     super.addDocument(text, classification);

@@ -103,3 +103,53 @@ export function formatReport(r: EvaluationReport): string {
   }
   return lines.join('\n');
 }
+
+export interface ThresholdRow {
+  clear: number;
+  confirm: number;
+  routedRight: number;
+  routedWrong: number;
+  confirmed: number;
+  menu: number;
+}
+
+/**
+ * 5-fold cross-validation on the TRAINING split only, for choosing the routing thresholds
+ * without looking at the held-out split: each message is read by a model that never saw it.
+ */
+export function crossValidateThresholds(options: {
+  train: CorpusExample[];
+  vocabulary: FeatureVocabulary;
+  grid: { clear: number; confirm: number }[];
+  folds?: number;
+}): ThresholdRow[] {
+  const folds = options.folds ?? 5;
+  const readings: { truth: Category; category: Category; confidence: number }[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const model = trainNlpModel({ examples: options.train.filter((_, i) => i % folds !== fold), vocabulary: options.vocabulary, fingerprint: `cv${fold}` });
+    options.train.forEach((e, i) => {
+      if (i % folds === fold) readings.push({ truth: e.category, ...model.read(e.text) });
+    });
+  }
+  return options.grid.map(({ clear, confirm }) => {
+    const row: ThresholdRow = { clear, confirm, routedRight: 0, routedWrong: 0, confirmed: 0, menu: 0 };
+    for (const r of readings) {
+      const band = r.category === 'other' ? 'unclear' : r.confidence >= clear ? 'clear' : r.confidence >= confirm ? 'confirm' : 'unclear';
+      if (band === 'clear') row[r.category === r.truth ? 'routedRight' : 'routedWrong'] += 1;
+      else if (band === 'confirm') row.confirmed += 1;
+      else if (r.truth === 'other') row.routedRight += 1;
+      else row.menu += 1;
+    }
+    const n = readings.length;
+    return { ...row, routedRight: row.routedRight / n, routedWrong: row.routedWrong / n, confirmed: row.confirmed / n, menu: row.menu / n };
+  });
+}
+
+export function formatThresholds(rows: ThresholdRow[]): string {
+  const p = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
+  return [
+    'routing thresholds, 5-fold cross-validation on the training split (held-out not used):',
+    ' clear confirm   right   wrong confirm    menu',
+    ...rows.map((r) => `${r.clear.toFixed(2).padStart(6)} ${r.confirm.toFixed(2).padStart(7)} ${p(r.routedRight)} ${p(r.routedWrong)} ${p(r.confirmed)} ${p(r.menu)}`),
+  ].join('\n');
+}
