@@ -28,6 +28,13 @@ describe('sector matching with typos and abbreviations', () => {
     ['la loma', 'Las Lomas'],
   ])('%j → %s', (reply, sector) => expect(matchSector(reply, town, places)).toBe(sector));
 
+  it('an abbreviated sector list ("Sta. Rosa", "B. Alto") is normalized like the reply', () => {
+    const abbreviated = ['Sta. Rosa', 'B. Alto', 'Centro'];
+    expect(matchSector('santa rosa', abbreviated, places)).toBe('Sta. Rosa');
+    expect(matchSector('barrio alto', abbreviated, places)).toBe('B. Alto');
+    expect(matchSector('sta rosa', abbreviated, places)).toBe('Sta. Rosa');
+  });
+
   it.each(['Lima', 'xyz', 'san', 'jr. ayacucho 4'])('%j matches no sector', (reply) => expect(matchSector(reply, town, places)).toBeNull());
 
   it('two close candidates are both offered instead of a guess', () => {
