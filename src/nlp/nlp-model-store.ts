@@ -1,11 +1,15 @@
 /**
  * Gets the NLP model without ever downloading anything: a model serialized by `npm run build`
- * (`dist/nlp-model.json`) is used when it was built from exactly this corpus and shorthand;
- * otherwise the model is trained from the corpus at start-up (a few hundred milliseconds) and
- * kept in memory for the life of the process.
+ * (`dist/nlp-model.json`) is used when it was built from exactly this corpus, shorthand and intent
+ * phrases; otherwise the model is trained from the corpus at start-up (about a second) and kept in
+ * memory for the life of the process. A trained model is also serialized to a cache file named by
+ * its fingerprint (`<tmpdir>/aguavoz-nlp/`), so the next process (a worker, a test file) restores
+ * it instead of training again; the cache is best-effort and never required.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FeatureVocabulary } from './message-features';
 import { parseCorpus } from './nlp-corpus';
 import { NLP_MODEL_VERSION, restoreNlpModel, trainNlpModel, type NlpModel, type SerializedNlpModel } from './nlp-model';
@@ -16,6 +20,22 @@ export interface LoadNlpModelOptions {
   vocabulary: FeatureVocabulary;
   /** A serialized model to reuse when its fingerprint matches. */
   builtModelFile?: string;
+  /** Where trained models are cached by fingerprint; null disables the cache. */
+  cacheDir?: string | null;
+}
+
+const DEFAULT_CACHE_DIR = join(tmpdir(), 'aguavoz-nlp');
+
+function writeCache(dir: string, model: NlpModel): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${model.fingerprint}.json`);
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(model.toJSON()));
+    renameSync(partial, file);
+  } catch {
+    // A read-only or full disk only costs the next process a retraining.
+  }
 }
 
 const memo = new Map<string, NlpModel>();
@@ -42,9 +62,13 @@ export function loadNlpModel(options: LoadNlpModelOptions): NlpModel {
   const fingerprint = corpusFingerprint(corpus, options.vocabulary);
   const cached = memo.get(fingerprint);
   if (cached) return cached;
-  const model =
-    readBuilt(options.builtModelFile, fingerprint, options.vocabulary) ??
-    trainNlpModel({ examples: parseCorpus(corpus, options.trainFile), vocabulary: options.vocabulary, fingerprint });
+  const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
+  const cacheFile = cacheDir ? join(cacheDir, `${fingerprint}.json`) : undefined;
+  let model = readBuilt(options.builtModelFile, fingerprint, options.vocabulary) ?? readBuilt(cacheFile, fingerprint, options.vocabulary);
+  if (!model) {
+    model = trainNlpModel({ examples: parseCorpus(corpus, options.trainFile), vocabulary: options.vocabulary, fingerprint });
+    if (cacheDir) writeCache(cacheDir, model);
+  }
   memo.set(fingerprint, model);
   return model;
 }
