@@ -7,6 +7,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# `npm run build` also trains and serializes the message classifier (dist/nlp-model.json).
+COPY bin ./bin
+COPY flows ./flows
+COPY locales ./locales
+COPY nlp ./nlp
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -18,6 +23,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY flows ./flows
 COPY locales ./locales
+COPY nlp ./nlp
 COPY --from=build /app/dist/console/views ./dist/console/views
 USER node
 EXPOSE 3000
