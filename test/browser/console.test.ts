@@ -44,16 +44,18 @@ describe('operator console in a browser', () => {
   });
 
   it('a resident reports an outage by SMS and gets a reference on their phone', async () => {
+    // Privacy notice, "Entendido: corte de agua.", then "whole street or your home?" ("since
+    // when" is answered by "desde ayer").
     await server.text(RESIDENT, 'no hay agua desde ayer');
-    await server.waitForPhoneMessages(RESIDENT, 2);
-    await server.text(RESIDENT, '1');
     await server.waitForPhoneMessages(RESIDENT, 3);
     await server.text(RESIDENT, '1');
-    const texts = await server.waitForPhoneMessages(RESIDENT, 5);
+    await server.waitForPhoneMessages(RESIDENT, 4);
+    await server.text(RESIDENT, '1');
+    const texts = await server.waitForPhoneMessages(RESIDENT, 6);
     // The optional gender question: declining ends the conversation, so the resident is free
     // to be asked "was it solved?" later.
     await server.text(RESIDENT, '4');
-    await server.waitForPhoneMessages(RESIDENT, 6);
+    await server.waitForPhoneMessages(RESIDENT, 7);
     reference = /codigo (\d{7})/.exec(texts.join('\n'))?.[1] ?? '';
     expect(reference).toMatch(/^\d{7}$/);
     const [ticket] = (await server.repo.listTickets({ residentId: (await server.repo.findResidentByPhone(RESIDENT))!.id })).items;
@@ -101,19 +103,21 @@ describe('operator console in a browser', () => {
     const expectedQuestion = sms('feedback.ask_solved', { reference });
     expect(expectedQuestion).toMatch(/1 Si\n2 No$/);
 
+    // Everything the conversation sent so far (its length depends on the flow's wording).
+    const before = server.phoneMessages(RESIDENT).length;
     await page.fill('#reply-text', REPLY);
     await page.click('button:text("Enviar respuesta")');
     await expect(page.textContent('.flash.ok')).resolves.toContain('Respuesta enviada al vecino.');
-    await server.waitForPhoneMessages(RESIDENT, 7);
-    expect(server.phoneMessages(RESIDENT)[6]).toBe(expectedReply);
+    await server.waitForPhoneMessages(RESIDENT, before + 1);
+    expect(server.phoneMessages(RESIDENT)[before]).toBe(expectedReply);
 
     await page.fill('#resolve-note', RESOLUTION);
     await page.click('button:text("Resolver")');
     await expect(page.textContent('.flash.ok')).resolves.toContain('Reclamo resuelto.');
     await expect(page.textContent('h1')).resolves.toContain('Resuelto');
-    await server.waitForPhoneMessages(RESIDENT, 9);
+    await server.waitForPhoneMessages(RESIDENT, before + 3);
     // Queued back to back: sending is ordered per resident, so the notice comes before the question.
-    expect(server.phoneMessages(RESIDENT).slice(7)).toEqual([expectedResolution, expectedQuestion]);
+    expect(server.phoneMessages(RESIDENT).slice(before + 1)).toEqual([expectedResolution, expectedQuestion]);
 
     expect(await page.locator('script').count()).toBe(0);
     await page.reload();
