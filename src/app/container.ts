@@ -221,6 +221,12 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     },
     onTicketReopened: (ticket) => sla.schedule(ticket),
     onDeadLettered: (event) => metrics.inboundDeadLettered.inc({ ticket: event.ticketIds.length > 0 ? 'opened' : 'none' }),
+    // Issue 9: reports of one sector (or pins close together) join one open incident.
+    incidents: {
+      categories: config.INCIDENT_CATEGORIES,
+      windowMinutes: config.INCIDENT_LINK_WINDOW_MINUTES,
+      maxDistanceMeters: config.INCIDENT_LINK_DISTANCE_METERS,
+    },
   });
 
   return {

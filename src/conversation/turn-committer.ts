@@ -61,6 +61,8 @@ export function createTurnCommitter(deps: TurnCommitterDeps): TurnCommitter {
       turnAt: turn.turnAt,
       appliedAt,
       conversationStartedAt: stored?.startedAt ?? null,
+      flowAfterTurn: turn.session?.flowId ?? null,
+      freshConversation: !stored || stored.expiresAt <= turn.turnAt,
     });
     return { effects, session: turn.session, actsOnIt };
   }
