@@ -77,7 +77,7 @@ export async function startIncidentSystem(options: { label: string; env?: Record
       const res = await request(app)
         .post(INBOUND_WEBHOOK_PATH)
         .type('form')
-        .set('X-Twilio-Signature', signatureFor(form))
+        .set('X-Twilio-Signature', signatureFor(form, { url: `${container.config.PUBLIC_BASE_URL}${INBOUND_WEBHOOK_PATH}` }))
         .send(new URLSearchParams(form).toString());
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     },
