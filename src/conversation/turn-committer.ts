@@ -61,7 +61,8 @@ export function createTurnCommitter(deps: TurnCommitterDeps): TurnCommitter {
       turnAt: turn.turnAt,
       appliedAt,
       conversationStartedAt: stored?.startedAt ?? null,
-      flowAfterTurn: turn.session?.flowId ?? null,
+      // An opted-out resident's ignored message is told nothing (no planned-cut notice either).
+      flowAfterTurn: actsOnIt ? (turn.session?.flowId ?? null) : null,
       freshConversation: !stored || stored.expiresAt <= turn.turnAt,
     });
     return { effects, session: turn.session, actsOnIt };

@@ -104,7 +104,8 @@ export async function applyIncidentUnit(m: StoreModels, unit: UnitOfWork, sessio
   }
   for (const row of unit.outboxIfAbsent ?? []) {
     // Upsert with $setOnInsert: an existing row (same derived id) is left exactly as it is.
-    await m.OutboxMessage.updateOne({ _id: row.id }, { $setOnInsert: toDoc(row, ord()) }, { upsert: true, session });
+    const { _id: _sameId, ...fields } = toDoc(row, ord());
+    await m.OutboxMessage.updateOne({ _id: row.id }, { $setOnInsert: fields }, { upsert: true, session });
   }
 }
 
