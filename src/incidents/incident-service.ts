@@ -13,7 +13,7 @@
  *   const incidents = createIncidentService({ repo, translator, now, newId, logger, dispatchBroadcast });
  *   await incidents.postUpdate(user, incidentId, 'La cuadrilla llega a las 15:00');
  */
-import { assertLocalityAccess, canAccessLocality } from '../auth/access-policy';
+import { assertLocalityAccess } from '../auth/access-policy';
 import type { AuthenticatedUser } from '../auth/auth-types';
 import type { Broadcast, Incident, IncidentSummary } from '../domain/incident';
 import type { OutboxStatus } from '../domain/message';
@@ -47,7 +47,6 @@ export interface IncidentView {
 }
 
 const REFERENCE = /^\d{7}$/;
-const FINISHED: readonly Ticket['status'][] = ['resolved', 'closed'];
 
 export interface IncidentService {
   list(user: AuthenticatedUser, options?: { statuses?: Incident['status'][]; limit?: number }): Promise<IncidentSummary[]>;
@@ -283,10 +282,3 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     deliveryOf,
   };
 }
-
-/** Tickets of an incident still waiting for the operator (not resolved or closed). */
-export function isUnfinished(ticket: Pick<Ticket, 'status'>): boolean {
-  return !FINISHED.includes(ticket.status);
-}
-
-export { canAccessLocality };
