@@ -85,6 +85,8 @@ export async function startIncidentSystem(options: { label: string; env?: Record
     async startWorkers() {
       if (workers.length > 0) return;
       workers = [await startWorkers(container), await startMaintenanceWorker(container)];
+      // As `aguavoz start` does once the workers registered their installers.
+      await container.schedulers.installAll();
     },
     async stopWorkers() {
       const running = workers;
