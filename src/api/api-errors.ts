@@ -78,6 +78,9 @@ const SERVICE_CODES: Record<string, ApiErrorCode> = {
   username_taken: 'conflict',
   phone_taken: 'conflict',
   unique_violation: 'conflict',
+  // Issue 9: `details.reason` says why (e.g. different_locality, unknown_sector, text_too_long).
+  incident_refused: 'conflict',
+  notice_refused: 'invalid_request',
 };
 
 /** Translates whatever a handler threw into an {@link ApiError}; unknown errors become `internal`. */
@@ -95,7 +98,8 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError('internal', 'something went wrong on our side; the request id in x-request-id helps us find it');
 }
 
-function serviceErrorDetails(code: string, error: { problems?: unknown; status?: unknown; action?: unknown }): unknown {
+function serviceErrorDetails(code: string, error: { problems?: unknown; status?: unknown; action?: unknown; reason?: unknown; detail?: unknown }): unknown {
+  if (code === 'incident_refused' || code === 'notice_refused') return { reason: error.reason, ...(error.detail ? { detail: error.detail } : {}) };
   if (Array.isArray(error.problems)) return { reason: code, problems: error.problems };
   if (code === 'invalid_transition') return { reason: code, ticket_status: error.status, action: error.action };
   return { reason: code };

@@ -19,6 +19,7 @@ import { directoryEndpoints } from './directory-endpoints';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document';
 import { responseTimeEndpoints } from './response-time-endpoints';
 import { ticketEndpoints } from './ticket-endpoints';
+import { incidentEndpoints, type IncidentEndpointDeps } from './incident-endpoints';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -32,6 +33,8 @@ export interface ApiRouterDeps {
   now: () => string;
   /** `servers[0].url` of the OpenAPI document; default `/api/v1`. */
   serverUrl?: string;
+  /** Issue 9: `/incidents` and `/notices` (absent in harnesses that do not build them). */
+  incidents?: IncidentEndpointDeps;
 }
 
 /** Every endpoint of the API, in the order of the OpenAPI document. */
@@ -40,6 +43,7 @@ export function apiEndpoints(deps: ApiRouterDeps): Endpoint[] {
     ...ticketEndpoints({ repo: deps.repo, ticketService: deps.ticketService }),
     ...directoryEndpoints({ repo: deps.repo, userService: deps.userService }),
     ...responseTimeEndpoints({ repo: deps.repo, now: deps.now }),
+    ...(deps.incidents ? incidentEndpoints(deps.incidents) : []),
   ];
 }
 

@@ -42,6 +42,13 @@ import { createInboundFloodGuard } from '../conversation/inbound-flood-guard';
 import { createSendCaps, parseCountryCodes, type SendCaps } from '../messaging/outbound/send-caps';
 import { createSendCapAlerts } from '../alerts/send-cap-alerts';
 import { createSchedulerRegistry, type SchedulerRegistry } from './scheduler-registry';
+import { createBroadcastRunner, type BroadcastRunner } from '../broadcasts/broadcast-runner';
+import { noCommitteeYet } from '../broadcasts/broadcast-recipients';
+import { createIncidentService, type IncidentService } from '../incidents/incident-service';
+import { dispatchBroadcast } from '../incidents/incident-worker';
+import { createNoticeService, type NoticeService } from '../incidents/notice-service';
+import { createOutageClock, type OutageClock } from '../incidents/outage-clock';
+import { createIncidentCommandHandler } from '../incidents/incident-commands';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -88,6 +95,11 @@ export interface Container {
    * worker runs them at start and again whenever Redis comes back empty (issue 7.1).
    */
   schedulers: SchedulerRegistry;
+  /** Issue 9: incidents, planned-cut notices, their broadcasts and the outage clock. */
+  incidents: IncidentService;
+  notices: NoticeService;
+  broadcasts: BroadcastRunner;
+  outageClock: OutageClock;
   /**
    * Everything that must happen after an operator action is stored (metrics, the resident's
    * "was it solved?" question, SLA jobs). Later wiring adds listeners here.
@@ -174,9 +186,63 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     (ticket, action) => sla.ticketChanged(ticket, action),
     (ticket, action) => (action.type === 'resolve' ? feedback.onTicketResolved(ticket) : undefined),
   );
+  // --- Issue 9: incidents, notices, broadcasts, outage clock -------------------------------
+  const toIncidentQueue = (broadcastId: string) => dispatchBroadcast(queues.incidents, broadcastId);
+  const incidents = createIncidentService({ repo, translator, now, newId, logger, dispatchBroadcast: toIncidentQueue });
+  // SEAM (issue 6a): pass the committee members' reader here once its table exists.
+  const committeeRecipients = noCommitteeYet;
+  const notices = createNoticeService({
+    repo,
+    translator,
+    now,
+    newId,
+    logger,
+    maxWindowHours: config.NOTICE_MAX_WINDOW_HOURS,
+    committeeRecipients,
+    dispatchBroadcast: toIncidentQueue,
+  });
+  const outageClock = createOutageClock({
+    repo,
+    queue: queues.incidents,
+    translator,
+    dispatcher,
+    now,
+    logger,
+    hours: config.INCIDENT_TRUCK_ALERT_HOURS,
+  });
+  const broadcasts = createBroadcastRunner({
+    repo,
+    translator,
+    feedback,
+    dispatcher,
+    now,
+    logger,
+    messagesPerSecond: config.BROADCAST_MESSAGES_PER_SECOND,
+    committeeRecipients,
+    // What an operator's resolve triggers, minus the ordinary question (the broadcast asked it).
+    afterTicketResolved: async (ticket) => {
+      const action = { type: 'resolve', note: ticket.resolutionNote ?? '' } as const;
+      metrics.onTicketChanged(ticket, action);
+      await sla.ticketChanged(ticket, action);
+    },
+  });
+  /** New tickets that opened an outage incident start its 18-hour clock (idempotent job id). */
+  const startOutageClocks = async (opened: Ticket[]) => {
+    for (const ticket of opened) {
+      const stored = await repo.getTicket(ticket.id);
+      const incident = stored?.incidentId ? await repo.getIncident(stored.incidentId) : null;
+      if (incident) await outageClock.schedule(incident);
+    }
+  };
+  const ticketCommands = createOperatorCommandHandler({ repo, ticketService: tickets, translator, now, newId, logger });
+  const incidentCommands = createIncidentCommandHandler({ incidents, notices, redis, prefix, translator, now, newId, logger });
+  // -------------------------------------------------------------------------------------------
+
   const operatorInbound = createOperatorInbound({
     repo,
-    commands: createOperatorCommandHandler({ repo, ticketService: tickets, translator, now, newId, logger }),
+    commands: {
+      handle: async (input) => (await incidentCommands.handle(input)) ?? ticketCommands.handle(input),
+    },
     dispatcher,
     logger,
     now,
@@ -218,9 +284,16 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       for (const ticket of opened) metrics.ticketsOpened.inc({ category: ticket.category });
       await alerts.ticketsOpened(opened);
       await sla.ticketsOpened(opened);
+      await startOutageClocks(opened).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'outage clock not started; the start-up rebuild starts it'));
     },
     onTicketReopened: (ticket) => sla.schedule(ticket),
     onDeadLettered: (event) => metrics.inboundDeadLettered.inc({ ticket: event.ticketIds.length > 0 ? 'opened' : 'none' }),
+    // Issue 9: reports of one sector (or pins close together) join one open incident.
+    incidents: {
+      categories: config.INCIDENT_CATEGORIES,
+      windowMinutes: config.INCIDENT_LINK_WINDOW_MINUTES,
+      maxDistanceMeters: config.INCIDENT_LINK_DISTANCE_METERS,
+    },
   });
 
   return {
@@ -252,6 +325,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     metrics,
     sendCaps,
     schedulers: createSchedulerRegistry({ redis, prefix, logger }),
+    incidents,
+    notices,
+    broadcasts,
+    outageClock,
     ticketChangeListeners,
     isLocalMode: !hasTwilioCredentials(config),
     async close() {

@@ -8,6 +8,7 @@ import { createResidentLock } from '../shared/resident-lock';
 import { createAlertsWorker } from '../alerts/alerts-worker';
 import { createSlaBreachChecker, createSlaBreachWorker } from '../sla/sla-breach-worker';
 import type { Container } from './container';
+import { createIncidentWorker, installIncidentJobs } from '../incidents/incident-worker';
 
 export async function startWorkers(container: Container): Promise<{ close(): Promise<void> }> {
   const { bullmqRedis: connection, prefix, logger, repo } = container;
@@ -39,12 +40,18 @@ export async function startWorkers(container: Container): Promise<{ close(): Pro
     }),
   });
   const alertsWorker = createAlertsWorker({ connection, prefix, alerts: container.alerts, logger });
+  const incidentWorker = createIncidentWorker({ connection, prefix, runner: container.broadcasts, clock: container.outageClock, logger });
   // Deadlines are delayed jobs in Redis; the store is the truth, so rebuild them at start-up and
   // whenever Redis comes back empty (the registry's installers run after every worker started).
   container.schedulers.register({ name: 'sla-deadlines', install: () => container.sla.rebuildFromStore() });
+  // Issue 9: outage clocks (18 h water-truck alert) and unfinished broadcasts, from the store.
+  container.schedulers.register({
+    name: 'incident-jobs',
+    install: () => installIncidentJobs({ repo, queue: container.queues.incidents, clock: container.outageClock, logger }),
+  });
   return {
     async close() {
-      await Promise.all([inbound.close(), sender.close(), slaWorker.close(), alertsWorker.close()]);
+      await Promise.all([inbound.close(), sender.close(), slaWorker.close(), alertsWorker.close(), incidentWorker.close()]);
     },
   };
 }

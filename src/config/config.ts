@@ -71,6 +71,23 @@ export const configSchema = z
     LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
     /** How often the job schedulers are checked in Redis, so an emptied Redis is noticed (seconds). */
     SCHEDULER_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+    // Incidents and notices (issue 9).
+    /** A report joins an open incident of its sector whose last report is at most this old. */
+    INCIDENT_LINK_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(360),
+    /** WhatsApp pins without a sector join a pin incident this close (metres). */
+    INCIDENT_LINK_DISTANCE_METERS: z.coerce.number().int().min(1).max(20_000).default(300),
+    /** Categories that are grouped into incidents; billing disputes are personal, never grouped. */
+    INCIDENT_CATEGORIES: z
+      .string()
+      .default('outage,quality,leak,sewage')
+      .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['outage', 'billing', 'quality', 'leak', 'sewage', 'other']))),
+    /** SUNASS: an outage open this long means water-truck supply is due; supervisors are alerted. */
+    INCIDENT_TRUCK_ALERT_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(18),
+    /** Longest window a planned-cut notice may announce. */
+    NOTICE_MAX_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+    /** Broadcast copies handed to the send queue per second (Twilio long codes take about 1/s). */
+    BROADCAST_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.TWILIO_AUTH_TOKEN) {

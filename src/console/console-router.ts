@@ -35,6 +35,8 @@ export interface ConsoleRouterDeps {
   language?: Language;
   /** Where the eta templates are; defaults to `views/` beside this file. */
   viewsDir?: string;
+  /** Issue 9: open incidents shown above the queue (size, age, sectors). */
+  incidentPanel?: (user: AuthenticatedUser, text: ConsoleText) => Promise<{ incidentRows: unknown[]; truckAlertHours: number }>;
 }
 
 export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
@@ -93,7 +95,8 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
         now: new Date(deps.now()),
         text,
       });
-      send(req, res, 'queue', { ...page, title: page.heading, flash: page.notice, error: null });
+      const incidents = deps.incidentPanel ? await deps.incidentPanel(userOf(res), text) : { incidentRows: [], truckAlertHours: 18 };
+      send(req, res, 'queue', { ...page, ...incidents, title: page.heading, flash: page.notice, error: null });
     } catch (error) {
       sendError(req, res, error);
     }

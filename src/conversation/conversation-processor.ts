@@ -26,6 +26,7 @@ import type { Logger } from '../shared/logger';
 import { AlreadyProcessedError, type Repository, type UnitOfWork } from '../store/repository';
 import type { LockHandle, ResidentLock } from '../shared/resident-lock';
 import type { SessionStore } from './session-store';
+import type { IncidentLinkingOptions } from '../incidents/incident-intake';
 import type { ComputeDeadlines } from './ticket-opening';
 import { createInboundFailureGuard, DEFAULT_MAX_PROCESSING_FAILURES, type DeadLettered } from './inbound-failure-guard';
 import { createOperatorHandOff } from './operator-hand-off';
@@ -66,6 +67,8 @@ export interface ConversationProcessorDeps {
   statusLookups?: TurnEffectsDeps['statusLookups'];
   /** Per-number inbound flood limit (issue 7.3). */
   inboundFlood?: InboundFloodGuard;
+  /** Issue 9: link new tickets to their sector's open incident (INCIDENT_* settings). */
+  incidents?: IncidentLinkingOptions;
   /** Failures of one message that are not outages before it is dead-lettered (default 5). */
   maxProcessingFailures?: number;
   /** Called after a message is dead-lettered (metrics). */
@@ -109,6 +112,7 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
     logger: deps.logger,
     newId: makeId,
     statusLookups: deps.statusLookups,
+    incidents: deps.incidents,
   };
   const residents = createResidentResolver({ repo: deps.repo, newId: makeId });
   const notifier = createTicketNotifier({ logger: deps.logger, onTicketsOpened: deps.onTicketsOpened, onTicketReopened: deps.onTicketReopened });

@@ -61,6 +61,9 @@ export function createTurnCommitter(deps: TurnCommitterDeps): TurnCommitter {
       turnAt: turn.turnAt,
       appliedAt,
       conversationStartedAt: stored?.startedAt ?? null,
+      // An opted-out resident's ignored message is told nothing (no planned-cut notice either).
+      flowAfterTurn: actsOnIt ? (turn.session?.flowId ?? null) : null,
+      freshConversation: !stored || stored.expiresAt <= turn.turnAt,
     });
     return { effects, session: turn.session, actsOnIt };
   }

@@ -14,6 +14,7 @@ import { applyFeedbackAnswer } from '../feedback/feedback-answer';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import type { Logger } from '../shared/logger';
 import type { Repository, UnitOfWork } from '../store/repository';
+import { incidentLinkFor, noticesToTellFirst, type IncidentLinkingOptions } from '../incidents/incident-intake';
 import { openTicket, withDeadlines, type ComputeDeadlines } from './ticket-opening';
 import { lookUpStatus, type StatusLookupLimiter } from './status-reply';
 
@@ -35,7 +36,10 @@ export class TurnComputationError extends Error {
 }
 
 export interface TurnEffectsDeps {
-  repo: Pick<Repository, 'findTicketByReference' | 'listTimeline' | 'listTickets' | 'listUsers' | 'getUser' | 'getLocality'>;
+  repo: Pick<
+    Repository,
+    'findTicketByReference' | 'listTimeline' | 'listTickets' | 'listUsers' | 'getUser' | 'getLocality' | 'listNotices' | 'findResidentSector'
+  >;
   translator: Pick<Translator, 'render'>;
   computeDeadlines?: ComputeDeadlines;
   /** The new resolution deadline of a ticket the resident's "No, not solved" reopens (issue 3). */
@@ -44,6 +48,8 @@ export interface TurnEffectsDeps {
   newId: () => string;
   /** Per-sender limit on `ESTADO` look-ups (issue 7.2); none = unlimited. */
   statusLookups?: StatusLookupLimiter;
+  /** Issue 9: new tickets join their sector's open incident; without it nothing is linked. */
+  incidents?: IncidentLinkingOptions;
 }
 
 export interface TurnInput {
@@ -57,14 +63,27 @@ export interface TurnInput {
   appliedAt: Date;
   /** When the conversation this turn belongs to started, if it was already running. */
   conversationStartedAt: string | null;
+  /**
+   * The flow the resident is in after this turn (null: the conversation ended). A fresh
+   * conversation that goes into a report is told of the planned cuts in force first (issue 9).
+   */
+  flowAfterTurn?: string | null;
+  /** No conversation was running (none stored, or it had expired). */
+  freshConversation?: boolean;
 }
+
+/** Flows a resident is in when they write about water: a notice in force is told before them. */
+const REPORT_FLOWS: ReadonlySet<string> = new Set(['main_menu', 'outage', 'quality', 'leak', 'sewage']);
 
 export interface TurnEffects {
   unit: UnitOfWork;
   ticketsOpened: Ticket[];
   /** Tickets the resident's feedback reopened, as they are after the commit. */
   ticketsReopened: Ticket[];
-  /** Every outbox row of the unit: replies and staff alerts. */
+  /**
+   * Every outbox row of the unit: replies and staff alerts, and (pushed while the store commits)
+   * the "we already know" rows of tickets that joined an incident.
+   */
   outboxIds: string[];
 }
 
@@ -82,14 +101,49 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
   const outbox: OutboxMessage[] = [];
   const ticketUpdates: NonNullable<UnitOfWork['ticketUpdates']> = [];
   const ticketsReopened: Ticket[] = [];
+  const outboxIfAbsent: OutboxMessage[] = [];
+  const incidentLinks: NonNullable<UnitOfWork['incidentLinks']> = [];
+  const noticeSubscriptions: NonNullable<UnitOfWork['noticeSubscriptions']> = [];
+  /** Tickets opened this turn whose incident link waits for their confirmation reply. */
+  const pendingLinks = new Set<string>();
+  // Strictly increasing per row: a transcript sorted by time shows the replies in order.
+  let slot = 0;
+  const nextAt = () => new Date(input.appliedAt.getTime() + slot++).toISOString();
+
+  const linkTicket = (ticket: Ticket) => {
+    pendingLinks.delete(ticket.id);
+    if (!deps.incidents) return;
+    const request = incidentLinkFor(deps.incidents, deps.translator, {
+      ticket,
+      resident,
+      message,
+      language: state.language,
+      noticeAt: nextAt(),
+      newId: deps.newId,
+    });
+    if (request) incidentLinks.push(request);
+  };
+
+  if (deps.incidents && (input.freshConversation ?? input.conversationStartedAt === null) && input.flowAfterTurn && REPORT_FLOWS.has(input.flowAfterTurn)) {
+    const told = await noticesToTellFirst({
+      repo: deps.repo,
+      translator: deps.translator,
+      resident,
+      localityId: locality.id,
+      timeZone: locality.timeZone,
+      message,
+      language: state.language,
+      at: appliedIso,
+    });
+    for (const { row } of told) outboxIfAbsent.push(row(nextAt()));
+  }
 
   const queueReply = (key: string, params: Record<string, string | number>, ticketId: string | null, kind = 'flow_reply') => {
     const text = render(deps.translator, key, state.language, params);
     outbox.push(
       newOutboxMessage({
         id: deps.newId(),
-        // Strictly increasing per row: a transcript sorted by time shows the replies in order.
-        now: new Date(input.appliedAt.getTime() + outbox.length).toISOString(),
+        now: nextAt(),
         channel: message.channel,
         toPhone: resident.phone,
         fromPhone: message.toPhone,
@@ -139,14 +193,26 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
         });
         tickets.push(await withDeadlines(opened.ticket, deps.computeDeadlines, deps.logger));
         timeline.push(...opened.timeline);
+        pendingLinks.add(opened.ticket.id);
         break;
       }
       case 'reply_queued': {
         const reference = event.params.reference;
         const ticket = tickets.find((t) => reference !== undefined && t.reference === String(reference));
         queueReply(event.key, event.params, ticket?.id ?? null, OUTBOX_KIND_BY_KEY[event.key] ?? 'flow_reply');
+        // "Ya sabemos…" goes right after the confirmation that gives the reference.
+        if (ticket && pendingLinks.has(ticket.id)) linkTicket(ticket);
         break;
       }
+      case 'notices_changed':
+        noticeSubscriptions.push({
+          residentId: resident.id,
+          localityId: locality.id,
+          sector: event.sector,
+          active: event.sector !== null,
+          updatedAt: input.turnAt,
+        });
+        break;
       case 'status_requested': {
         const answer = await lookUpStatus(deps.repo, {
           reference: event.reference,
@@ -175,12 +241,14 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
     }
   }
 
+  for (const ticket of tickets) if (pendingLinks.has(ticket.id)) linkTicket(ticket);
+
   if (patch.gender !== undefined && patch.gender !== null) {
     ticketUpdates.push(...(await genderForThisConversation(deps, input, tickets, patch.gender)));
   }
 
   // The resident's updatedAt marks the last reply's instant; the next turn starts after it.
-  patch.updatedAt = new Date(input.appliedAt.getTime() + Math.max(outbox.length - 1, 0)).toISOString();
+  patch.updatedAt = new Date(input.appliedAt.getTime() + Math.max(slot - 1, 0)).toISOString();
   const unit: UnitOfWork = {
     inboundProcessed: { id: message.id, at: appliedIso, residentId: resident.id, localityId: locality.id },
     residentUpdates: [{ id: resident.id, patch }],
@@ -188,8 +256,22 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
     ticketUpdates,
     timeline,
     outbox,
+    ...(outboxIfAbsent.length > 0 && { outboxIfAbsent }),
+    ...(incidentLinks.length > 0 && { incidentLinks }),
+    ...(noticeSubscriptions.length > 0 && { noticeSubscriptions }),
   };
-  return { unit, ticketsOpened: tickets, ticketsReopened, outboxIds: outbox.map((row) => row.id) };
+  const outboxIds = [...outboxIfAbsent, ...outbox].map((row) => row.id);
+  // Filled by the links while the store commits (see `TurnEffects.outboxIds`).
+  const effects: TurnEffects = { unit, ticketsOpened: tickets, ticketsReopened, outboxIds };
+  unit.incidentLinks?.forEach((link) => {
+    const inner = link.onLinked;
+    link.onLinked = (result) => {
+      const rows = inner?.(result) ?? {};
+      for (const row of rows.outbox ?? []) if (!effects.outboxIds.includes(row.id)) effects.outboxIds.push(row.id);
+      return rows;
+    };
+  });
+  return effects;
 }
 
 type ResidentPatch = NonNullable<UnitOfWork['residentUpdates']>[number]['patch'];

@@ -73,4 +73,6 @@ export interface OutboxMessage {
   errorCode: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The broadcast (incident update, planned-cut notice) this row is one copy of (issue 9). */
+  broadcastId?: string;
 }

@@ -58,6 +58,8 @@ export interface Ticket {
   /** Resident's answer to "was it solved?" and 1–5 rating after resolution. */
   residentConfirmedSolved: boolean | null;
   residentRating: number | null;
+  /** The incident this ticket is linked to (issue 9); absent or null when none. */
+  incidentId?: string | null;
 }
 
 export const TIMELINE_TYPES = [
@@ -73,6 +75,8 @@ export const TIMELINE_TYPES = [
   'sla_breached',
   'resident_feedback',
   'handed_to_operator',
+  'incident_linked',
+  'incident_unlinked',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 

@@ -92,6 +92,22 @@ export async function applyFeedbackAnswer(deps: FeedbackAnswerDeps, input: Feedb
   if (result.alertOperators && deps.resolutionAfterReopen) {
     patch.resolutionDueAt = await deps.resolutionAfterReopen(ticket, input.at);
   }
+  // Issue 9: "No" after an incident's resolution reopens this resident's ticket on its own; it
+  // leaves the (resolved) incident so the operator sees it as the single open problem it is.
+  const timeline = [...result.timeline];
+  if (result.alertOperators && ticket.incidentId) {
+    patch.incidentId = null;
+    timeline.push({
+      id: deps.newId(),
+      ticketId: ticket.id,
+      at: input.at,
+      type: 'incident_unlinked',
+      actor: 'resident',
+      text: null,
+      isPublic: false,
+      data: { incidentId: ticket.incidentId, reason: 'resident_not_solved' },
+    });
+  }
   const updated: Ticket = { ...ticket, ...patch };
   const alerts = result.alertOperators
     ? await reopenedAlertRows({
@@ -105,7 +121,7 @@ export async function applyFeedbackAnswer(deps: FeedbackAnswerDeps, input: Feedb
     : [];
   return {
     outcome: result.alertOperators ? 'reopened' : 'recorded',
-    unit: { ticketUpdates: [{ id: ticket.id, patch }], timeline: result.timeline },
+    unit: { ticketUpdates: [{ id: ticket.id, patch }], timeline },
     alerts,
     ticket: updated,
   };

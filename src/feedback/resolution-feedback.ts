@@ -20,7 +20,8 @@
 import type { SessionStore } from '../conversation/session-store';
 import type { Ticket } from '../domain/ticket';
 import { startFlow } from '../flow-engine/engine';
-import type { EngineContext } from '../flow-engine/engine-types';
+import type { EngineContext, Session } from '../flow-engine/engine-types';
+import type { OutboxMessage } from '../domain/message';
 import type { LoadedFlows } from '../flow-engine/loaded-flows';
 import type { Translator } from '../i18n/translator';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
@@ -58,7 +59,30 @@ export type FeedbackQuestionOutcome =
   | { outcome: 'deferred'; attempt: number }
   | { outcome: 'skipped'; reason: 'not_resolved' | 'resident_missing' | 'resident_opted_out' | 'resident_busy' | 'no_question' | 'failed' };
 
+/** Options of a question prepared by another path (an incident's resolution, issue 9). */
+export interface QuestionOptions {
+  /** Extra flow variables, e.g. `{ incident_place, incident_note, incident_category }`. */
+  vars?: Record<string, string>;
+  /** Id of the question's row (derived, so a broadcast run twice stores it once). */
+  firstOutboxId?: string;
+  now?: string;
+}
+
+export type PreparedQuestion =
+  | { outcome: 'ready'; residentId: string; session: Session | null; rows: OutboxMessage[]; at: Date }
+  | { outcome: 'busy' }
+  | { outcome: 'skipped'; reason: 'not_resolved' | 'resident_missing' | 'resident_opted_out' | 'no_question' };
+
 export interface ResolutionFeedback {
+  /**
+   * The question for a resolved ticket without storing it, for a caller that stores it in its
+   * own unit of work (an incident's resolution: the ticket, its timeline and the question in one
+   * commit). Call {@link ResolutionFeedback.saveQuestionSession} before that commit.
+   */
+  prepareQuestion(ticket: Ticket, options: QuestionOptions): Promise<PreparedQuestion>;
+  saveQuestionSession(question: Extract<PreparedQuestion, { outcome: 'ready' }>): Promise<void>;
+  /** Schedules the ordinary question for later (a busy resident); false when nothing can schedule it. */
+  askLater(ticket: Ticket): Promise<boolean>;
   /**
    * Never throws: a question that could not be asked must not undo the resolution.
    * `attempt` counts the tries (1 the first time; the delayed retries pass theirs).
@@ -69,12 +93,13 @@ export interface ResolutionFeedback {
 export function createResolutionFeedback(deps: ResolutionFeedbackDeps): ResolutionFeedback {
   const busyMs = (deps.busyMinutes ?? 5) * 60_000;
 
-  async function ask(ticket: Ticket, attempt: number): Promise<FeedbackQuestionOutcome> {
+  /** The question for one resolved ticket, not yet stored: its session and its outbox row. */
+  async function prepare(ticket: Ticket, options: QuestionOptions): Promise<PreparedQuestion> {
     if (ticket.status !== 'resolved') return { outcome: 'skipped', reason: 'not_resolved' };
     const resident = await deps.repo.getResident(ticket.residentId);
     if (!resident) return { outcome: 'skipped', reason: 'resident_missing' };
     if (resident.optedOut) return { outcome: 'skipped', reason: 'resident_opted_out' };
-    const now = deps.now();
+    const now = options.now ?? deps.now();
     const current = await deps.sessions.get(resident.id);
     const isBusy =
       current !== null &&
@@ -82,13 +107,7 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
       !INTERRUPTIBLE_FLOWS.has(current.flowId) &&
       current.expiresAt > now &&
       Date.parse(now) - Date.parse(current.lastActivityAt) < busyMs;
-    if (isBusy) {
-      if (deps.askLater && attempt < (deps.maxAttempts ?? 6)) {
-        await deps.askLater(ticket, attempt + 1);
-        return { outcome: 'deferred', attempt: attempt + 1 };
-      }
-      return { outcome: 'skipped', reason: 'resident_busy' };
-    }
+    if (isBusy) return { outcome: 'busy' };
     const [locality, recentInbound] = await Promise.all([
       deps.repo.getLocality(ticket.localityId),
       deps.repo.listInboundByResident(resident.id, { limit: 20 }),
@@ -109,34 +128,58 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
         throw new Error('the resolution_feedback flow must not open tickets');
       },
     };
-    const started = startFlow(deps.flows, FEEDBACK_FLOW_ID, { reference: ticket.reference }, ctx);
+    const started = startFlow(deps.flows, FEEDBACK_FLOW_ID, { ...options.vars, reference: ticket.reference }, ctx);
     const fromPhone = chooseSenderNumber(locality, recentInbound, ticket.channel);
     const nowMs = Date.parse(now);
-    const rows = started.events
-      .filter((event) => event.type === 'reply_queued')
-      .map((event, index) =>
-        newOutboxMessage({
-          id: deps.newId(),
-          // Strictly after the resolution notice stored at the same instant.
-          now: new Date(nowMs + index + 1).toISOString(),
-          channel: ticket.channel,
-          toPhone: resident.phone,
-          fromPhone,
-          text: deps.translator.render(event.key, resident.language, event.params),
-          kind: FEEDBACK_QUESTION_KIND,
-          residentId: resident.id,
-          ticketId: ticket.id,
-        }),
-      );
+    const replies = started.events.filter((event) => event.type === 'reply_queued');
+    const rows = replies.map((event, index) =>
+      newOutboxMessage({
+        id: index === 0 && options.firstOutboxId ? options.firstOutboxId : deps.newId(),
+        // Strictly after the resolution notice stored at the same instant.
+        now: new Date(nowMs + index + 1).toISOString(),
+        channel: ticket.channel,
+        toPhone: resident.phone,
+        fromPhone,
+        text: deps.translator.render(event.key, resident.language, event.params),
+        kind: FEEDBACK_QUESTION_KIND,
+        residentId: resident.id,
+        ticketId: ticket.id,
+      }),
+    );
     if (rows.length === 0) return { outcome: 'skipped', reason: 'no_question' };
-    if (started.session) await deps.sessions.save(resident.id, started.session, new Date(nowMs));
-    await deps.repo.commit({ outbox: rows });
-    const outboxIds = rows.map((row) => row.id);
+    return { outcome: 'ready', residentId: resident.id, session: started.session, rows, at: new Date(nowMs) };
+  }
+
+  /** Saves the session BEFORE the question can be stored (see the module comment). */
+  async function saveSession(question: Extract<PreparedQuestion, { outcome: 'ready' }>): Promise<void> {
+    if (question.session) await deps.sessions.save(question.residentId, question.session, question.at);
+  }
+
+  async function ask(ticket: Ticket, attempt: number): Promise<FeedbackQuestionOutcome> {
+    const question = await prepare(ticket, {});
+    if (question.outcome === 'skipped') return question;
+    if (question.outcome === 'busy') {
+      if (deps.askLater && attempt < (deps.maxAttempts ?? 6)) {
+        await deps.askLater(ticket, attempt + 1);
+        return { outcome: 'deferred', attempt: attempt + 1 };
+      }
+      return { outcome: 'skipped', reason: 'resident_busy' };
+    }
+    await saveSession(question);
+    await deps.repo.commit({ outbox: question.rows });
+    const outboxIds = question.rows.map((row) => row.id);
     await deps.dispatcher.enqueue(outboxIds);
     return { outcome: 'asked', outboxIds };
   }
 
   return {
+    prepareQuestion: prepare,
+    saveQuestionSession: saveSession,
+    async askLater(ticket) {
+      if (!deps.askLater) return false;
+      await deps.askLater(ticket, 2);
+      return true;
+    },
     async onTicketResolved(ticket, options = {}) {
       try {
         const result = await ask(ticket, options.attempt ?? 1);

@@ -80,6 +80,8 @@ export type EngineEvent =
   | { type: 'status_requested'; reference: string }
   /** The resident answered the post-resolution question (issue 3). */
   | { type: 'resolution_feedback'; reference: string; solved: boolean | null; rating: number | null }
+  /** AVISOS (issue 9): planned-cut notices for this sector from now on; null stops them. */
+  | { type: 'notices_changed'; sector: string | null }
   | { type: 'session_expired' }
   | { type: 'session_ended'; reason: 'completed' | 'cancelled' | 'handed_to_operator' | 'opted_out' };
 

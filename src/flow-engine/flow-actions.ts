@@ -85,6 +85,11 @@ export function runAction(turn: Turn, action: Action): void {
     if (typeof value === 'string' && value !== '') turn.events.push({ type: 'status_requested', reference: value });
     return;
   }
+  if ('set_notices' in action) {
+    const sector = vars(turn)[action.set_notices.sector];
+    turn.events.push({ type: 'notices_changed', sector: typeof sector === 'string' && sector !== '' ? sector : null });
+    return;
+  }
   const v = vars(turn);
   const spec = action.record_feedback;
   const solved = v[spec.solved];

@@ -5,7 +5,7 @@
  */
 import type { Translator } from '../i18n/translator';
 import type { Flow, Step, Target } from './flow-schema';
-import { ACTION_VARS, BUILTIN_PARAMS, ENGINE_KEYS, HOST_KEYS, MAIN_FLOW } from './loaded-flows';
+import { ACTION_VARS, BUILTIN_PARAMS, ENGINE_KEYS, HOST_KEYS, HOST_START_VARS, MAIN_FLOW } from './loaded-flows';
 import type { Vocabulary } from './vocabulary-schema';
 
 export interface GraphCheckResult {
@@ -127,7 +127,7 @@ function referencedKeys(flows: ReadonlyMap<string, Flow>): Map<string, string> {
 }
 
 function availableVars(flows: ReadonlyMap<string, Flow>): Set<string> {
-  const vars = new Set<string>([...BUILTIN_PARAMS, ...ACTION_VARS]);
+  const vars = new Set<string>([...BUILTIN_PARAMS, ...ACTION_VARS, ...HOST_START_VARS]);
   for (const flow of flows.values()) {
     for (const step of Object.values(flow.steps)) {
       const ask = step.ask;

@@ -148,6 +148,8 @@ export const actionSchema = z.union([
   z.strictObject({
     record_feedback: z.strictObject({ reference: identifier, solved: identifier, rating: identifier }),
   }),
+  /** AVISOS (issue 9): planned-cut notices for the sector in `var`; an unset/null sector stops them. */
+  z.strictObject({ set_notices: z.strictObject({ sector: identifier }) }),
 ]);
 export type Action = z.infer<typeof actionSchema>;
 

@@ -37,6 +37,12 @@ export const BUILTIN_PARAMS = ['locality', 'channel', 'sectors', 'sectorsShown',
 /** Variables set by actions rather than by an ask step. */
 export const ACTION_VARS = ['reference', 'gender_outcome'] as const;
 
+/**
+ * Variables the host puts in when it starts a flow itself: the resolution question of an
+ * incident (issue 9) names the place and the operator's note.
+ */
+export const HOST_START_VARS = ['incident_place', 'incident_note', 'incident_category'] as const;
+
 /** Texts the engine itself sends, outside any flow file. */
 export const ENGINE_KEYS = {
   privacyNotice: 'privacy.notice',
@@ -64,6 +70,13 @@ export const HOST_KEYS = [
   'system.try_again_later',
   'system.opted_out_confirmation',
   'system.opted_in_confirmation',
+  // Issue 9: incidents and planned-cut notices.
+  'incident.known',
+  'incident.near_you',
+  'incident.update',
+  'incident.resolved_later',
+  'notice.broadcast',
+  'notice.told_first',
 ] as const;
 
 export function optionsKey(flowId: string, stepId: string): string {

@@ -13,6 +13,7 @@ import { verifyTwilioSignature } from './twilio-webhook-auth';
 import { createApiRouter } from '../api/api-router';
 import { createConsoleAuth } from '../auth/console-auth';
 import { createConsoleRouter } from '../console/console-router';
+import { createIncidentConsoleRouter, incidentRows } from '../console/incident-console-router';
 import { createRequestLogging } from '../observability/request-logging';
 import { countTwilioWebhooks } from '../observability/webhook-metrics';
 import { trustProxySetting } from '../config/config';
@@ -107,6 +108,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
       tokenService: container.apiTokens,
       logger,
       now: container.now,
+      incidents: { incidents: container.incidents, notices: container.notices },
     }),
   );
 
@@ -121,7 +123,34 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
     loginIpRateLimit: { limit: config.LOGIN_FAILURES_PER_IP, windowMs: 15 * 60 * 1000 },
   });
   app.use(auth.router);
-  app.use(createConsoleRouter({ ticketService: container.tickets, repo, translator: container.translator, auth, now: container.now, logger }));
+  const truckAlertHours = config.INCIDENT_TRUCK_ALERT_HOURS;
+  app.use(
+    createConsoleRouter({
+      ticketService: container.tickets,
+      repo,
+      translator: container.translator,
+      auth,
+      now: container.now,
+      logger,
+      // Issue 9: the queue page shows the open incidents with their size, age and sectors.
+      incidentPanel: async (user, text) => ({
+        incidentRows: incidentRows(await container.incidents.list(user), { now: new Date(container.now()), text, truckAlertHours }),
+        truckAlertHours,
+      }),
+    }),
+  );
+  app.use(
+    createIncidentConsoleRouter({
+      incidents: container.incidents,
+      notices: container.notices,
+      repo,
+      translator: container.translator,
+      auth,
+      now: container.now,
+      logger,
+      truckAlertHours,
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

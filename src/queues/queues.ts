@@ -7,6 +7,8 @@
  * - `sla`      `{ ticketId, kind }`: an SLA deadline (delayed job), issue 3.
  * - `alerts`   `{ localityId }`: new-ticket alert digests, issue 3.
  * - `maintenance`: repeatable sweeps (stuck intake, stuck outbox, spool replay).
+ * - `incidents` `{ broadcastId }` / `{ incidentId }`: broadcasts to many residents and the
+ *   18-hour water-truck alert of outage incidents (delayed), issue 9.
  */
 import { Queue, type ConnectionOptions } from 'bullmq';
 
@@ -16,6 +18,7 @@ export const QUEUE_NAMES = {
   sla: 'sla',
   alerts: 'alerts',
   maintenance: 'maintenance',
+  incidents: 'incidents',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -32,6 +35,7 @@ export interface Queues {
   sla: Queue;
   alerts: Queue;
   maintenance: Queue;
+  incidents: Queue;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export function createQueues(options: { connection: ConnectionOptions; prefix: s
     sla: make(QUEUE_NAMES.sla),
     alerts: make(QUEUE_NAMES.alerts),
     maintenance: make(QUEUE_NAMES.maintenance),
+    incidents: make(QUEUE_NAMES.incidents),
   };
   return {
     ...queues,

@@ -3,10 +3,11 @@
  * it and passes the same contract suite in `test/store/`. Methods take and return plain domain
  * objects (never ORM documents); all times are ISO-8601 UTC strings.
  */
+import type { Broadcast, Incident, IncidentStatus, IncidentSummary, Notice, NoticeSubscription } from '../domain/incident';
 import type { Locality } from '../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../domain/message';
 import type { Resident } from '../domain/resident';
-import type { Category, Ticket, TicketStatus, TimelineEntry } from '../domain/ticket';
+import type { Category, GeoPoint, Ticket, TicketStatus, TimelineEntry } from '../domain/ticket';
 import type { ApiToken, User } from '../domain/user';
 
 /**
@@ -30,6 +31,81 @@ export interface UnitOfWork {
   ticketUpdates?: Array<{ id: string; patch: Partial<Omit<Ticket, 'id' | 'reference' | 'createdAt'>> }>;
   timeline?: TimelineEntry[];
   outbox?: OutboxMessage[];
+  /**
+   * Rows with derived ids (one per broadcast and resident): a row whose id is already stored is
+   * skipped instead of refusing the unit, so a broadcast run twice stores one copy each.
+   */
+  outboxIfAbsent?: OutboxMessage[];
+
+  // Incidents, broadcasts, notices (issue 9)
+  incidentsCreated?: Incident[];
+  incidentUpdates?: Array<{ id: string; patch: Partial<Omit<Incident, 'id' | 'localityId' | 'createdAt'>> }>;
+  /**
+   * Links each ticket of `ticketsCreated` named here to its open incident, found or created in
+   * the same transaction (see {@link IncidentLinkRequest}).
+   */
+  incidentLinks?: IncidentLinkRequest[];
+  /** Every ticket of `fromIncidentId` (read in the transaction) moves to `toIncidentId` (a merge). */
+  incidentTicketMoves?: Array<{ fromIncidentId: string; toIncidentId: string; at: string }>;
+  broadcastsCreated?: Broadcast[];
+  broadcastUpdates?: Array<{ id: string; patch: Partial<Pick<Broadcast, 'status' | 'recipientCount' | 'completedAt'>> }>;
+  noticesCreated?: Notice[];
+  noticeUpdates?: Array<{ id: string; patch: Partial<Pick<Notice, 'cancelledAt' | 'broadcastId'>> }>;
+  /** Upserted by (residentId, localityId). */
+  noticeSubscriptions?: NoticeSubscription[];
+}
+
+/**
+ * Automatic linking of a new report (issue 9), done by the store inside the commit so that 200
+ * concurrent reports of one sector end in ONE incident: an open incident with the same
+ * `linkKey` (sector reports) whose last report is not older than `windowStartsAt` is joined;
+ * for a pin without a sector, the nearest open pin incident within `maxDistanceMeters`. If none,
+ * `newIncident` is created (the unique `linkKey` settles a race between two first reports).
+ */
+export interface IncidentLinkRequest {
+  ticketId: string;
+  localityId: string;
+  category: Category;
+  /** Sector key, e.g. `<locality>|outage|s:barrio alto`; null for a pin-only report. */
+  sectorKey: string | null;
+  sector: string | null;
+  location: GeoPoint | null;
+  at: string;
+  windowStartsAt: string;
+  maxDistanceMeters: number;
+  newIncident: Incident;
+  /**
+   * Rows to store with the link, computed from the incident as stored (how many neighbours it
+   * has now): the resident's "we already know" message, the timeline entry. Must be pure: the
+   * MongoDB adapter may call it again when it retries the transaction.
+   */
+  onLinked?: (link: IncidentLink) => { outbox?: OutboxMessage[]; timeline?: TimelineEntry[] };
+}
+
+export interface IncidentLink {
+  ticketId: string;
+  incident: Incident;
+  /** False when the ticket joined an incident that already existed. */
+  created: boolean;
+  /** Distinct residents linked, this one included. */
+  residentCount: number;
+}
+
+export interface IncidentFilter {
+  localityIds?: string[];
+  statuses?: IncidentStatus[];
+  categories?: Category[];
+  /** Newest first. */
+  limit?: number;
+}
+
+/** Who a notice reaches: residents of the locality who wrote about one of these sectors or subscribed to them. */
+export interface NoticeRecipientQuery {
+  localityId: string;
+  sectors: string[];
+  /** Keyset: residents with an id after this one (ids ascending). */
+  afterResidentId?: string | null;
+  limit: number;
 }
 
 export interface TicketFilter {
@@ -126,8 +202,32 @@ export interface Repository {
    */
   listQueuedOutboxFor(options: OutboxRecipient & { createdAtOrBefore: string; limit: number }): Promise<OutboxMessage[]>;
 
+  /** One broadcast's rows by delivery status (what the operator sees as its delivery counts). */
+  countOutboxByBroadcast(broadcastId: string): Promise<Array<{ status: OutboxStatus; count: number }>>;
+
   /** Applies a unit of work atomically (see {@link UnitOfWork}). */
   commit(unit: UnitOfWork): Promise<void>;
+
+  // Incidents, broadcasts, notices (issue 9)
+  getIncident(id: string): Promise<IncidentSummary | null>;
+  listIncidents(filter: IncidentFilter): Promise<IncidentSummary[]>;
+  /** Tickets linked to an incident, oldest first. */
+  listIncidentTickets(incidentId: string): Promise<Ticket[]>;
+  getBroadcast(id: string): Promise<Broadcast | null>;
+  listBroadcasts(filter: { incidentId?: string; noticeId?: string; statuses?: Broadcast['status'][] }): Promise<Broadcast[]>;
+  getNotice(id: string): Promise<Notice | null>;
+  /** Notices of a locality not cancelled whose window contains `activeAt` (or every one when absent), newest first. */
+  listNotices(filter: { localityId: string; activeAt?: string; limit?: number }): Promise<Notice[]>;
+  /**
+   * Residents a notice for these sectors reaches: not opted out, of this locality, who either
+   * reported a ticket in one of the sectors or subscribed (AVISOS) to one of them, minus those
+   * who stopped notices. Ordered by id for keyset paging.
+   */
+  listNoticeRecipients(query: NoticeRecipientQuery): Promise<Resident[]>;
+  countNoticeRecipients(query: Omit<NoticeRecipientQuery, 'afterResidentId' | 'limit'>): Promise<number>;
+  getNoticeSubscription(residentId: string, localityId: string): Promise<NoticeSubscription | null>;
+  /** The sector a resident is known by: their AVISOS sector, else the sector of their newest ticket there. */
+  findResidentSector(residentId: string, localityId: string): Promise<string | null>;
 
   // Users (operators, supervisors, admins) and API tokens
   createUser(user: User): Promise<User>;

@@ -16,6 +16,7 @@ describe('checkFlows on the shipped flows', () => {
       'language',
       'leak',
       'main_menu',
+      'notices',
       'outage',
       'quality',
       'resolution_feedback',

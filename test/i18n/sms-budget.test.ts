@@ -59,10 +59,21 @@ const REALISTIC: Record<string, string | number> = {
   topic: 'billing',
   first: 'San Juan Bautista',
   second: 'Villa María del Triunfo',
+  // Incidents and planned-cut notices (issue 9).
+  place: 'San Juan Bautista',
+  incident_place: 'San Juan Bautista',
+  incident_category: 'outage',
+  incident_note: 'Se cambió la tubería en Jr. Lima cuadra 3; el servicio quedó normal desde las 4 pm',
+  notice_sector: 'San Juan Bautista',
+  hours: 18,
+  from: 'mar 3 mar 08:00',
+  to: 'mar 3 mar 18:00',
+  detail: 'San Juan Bautista',
+  reason: 'unknown_sector',
 };
 
 /** Web console labels never travel by SMS. */
-const WEB_ONLY_PREFIXES = ['console.'];
+const WEB_ONLY_PREFIXES = ['console.', 'incident_console.'];
 
 function rawMessage(language: string, key: string): string | undefined {
   const data = JSON.parse(readFileSync(join(localesDir, `${language}.json`), 'utf8')) as Record<string, unknown>;

@@ -6,6 +6,7 @@ import type { Repository } from '../../src/store/repository';
 import { commitContract } from './contract/commit-contract';
 import { inboundContract } from './contract/inbound-contract';
 import { inboundFailureContract } from './contract/inbound-failure-contract';
+import { incidentContract } from './contract/incident-contract';
 import { localityContract, residentContract } from './contract/locality-resident-contract';
 import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
@@ -45,5 +46,6 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     commitContract(repo);
     outboxContract(repo);
     userContract(repo);
+    incidentContract(repo);
   });
 }

@@ -106,7 +106,10 @@ describe('SQLite store file', () => {
     const unanswered = aTicket(owner, { firstResponseDueAt: at(100), resolutionDueAt: at(1440) });
     old.prepare(insertSql(LOCALITIES)).run(toRow(LOCALITIES, locality));
     old.prepare(insertSql(RESIDENTS)).run(toRow(RESIDENTS, resident));
-    for (const ticket of [answered, unanswered]) old.prepare(insertSql(TICKETS)).run(toRow(TICKETS, ticket));
+    // Only the columns the version-1 table has: later migrations add columns (e.g. incident_id).
+    const v1Columns = new Set((old.prepare('PRAGMA table_info(tickets)').all() as Array<{ name: string }>).map((c) => c.name));
+    const v1Tickets = { ...TICKETS, columns: TICKETS.columns.filter((c) => v1Columns.has(c.column)) };
+    for (const ticket of [answered, unanswered]) old.prepare(insertSql(v1Tickets)).run(toRow(v1Tickets, ticket));
     old.close();
 
     const repo = await open();

@@ -32,8 +32,14 @@ export interface EnqueueOutcome {
   deferred: string[];
 }
 
+/** Pacing for broadcasts (issue 9): job `i` waits `firstDelayMs + i * spacingMs`. */
+export interface EnqueuePacing {
+  spacingMs: number;
+  firstDelayMs?: number;
+}
+
 export interface SendDispatcher {
-  enqueue(outboxIds: string[]): Promise<EnqueueOutcome>;
+  enqueue(outboxIds: string[], pacing?: EnqueuePacing): Promise<EnqueueOutcome>;
 }
 
 export function createSendDispatcher(options: SendDispatcherOptions): SendDispatcher {
@@ -41,13 +47,14 @@ export function createSendDispatcher(options: SendDispatcherOptions): SendDispat
   const jobOptions = sendJobOptions({ attempts: options.attempts, backoffMs: options.backoffMs });
 
   return {
-    async enqueue(outboxIds) {
+    async enqueue(outboxIds, pacing) {
       const ids = [...new Set(outboxIds)];
       if (ids.length === 0) return { enqueued: [], deferred: [] };
-      const jobs = ids.map((outboxId) => ({
+      const delayOf = (index: number) => (pacing ? Math.round((pacing.firstDelayMs ?? 0) + index * pacing.spacingMs) : 0);
+      const jobs = ids.map((outboxId, index) => ({
         name: SEND_JOB_NAME,
         data: { outboxId } satisfies SendJob,
-        opts: { ...jobOptions, jobId: outboxId },
+        opts: { ...jobOptions, jobId: outboxId, ...(delayOf(index) > 0 && { delay: delayOf(index) }) },
       }));
       try {
         await withTimeout(options.queue.addBulk(jobs), timeoutMs);

@@ -111,6 +111,8 @@ const ticket = schema('tickets', {
   resolutionNote: nullableText,
   residentConfirmedSolved: nullableFlag,
   residentRating: { type: Number, default: null },
+  // No default: absent until linked, as the domain type has it (null is stored as absent).
+  incidentId: text,
   dueSort: text,
 });
 ticket.index({ reference: 1 }, { unique: true });
@@ -120,6 +122,8 @@ ticket.index({ localityId: 1, createdAt: -1, _id: -1 });
 ticket.index({ createdAt: -1, _id: -1 });
 ticket.index({ residentId: 1, createdAt: -1 });
 ticket.index({ assigneeId: 1, status: 1 });
+ticket.index({ incidentId: 1, createdAt: 1 }, { partialFilterExpression: { incidentId: { $type: 'string' } } });
+ticket.index({ residentId: 1, localityId: 1, sector: 1 });
 
 const timeline = schema('ticket_timeline', {
   ticketId: text,
@@ -148,9 +152,11 @@ const outbox = schema('outbox', {
   errorCode: nullableText,
   createdAt: text,
   updatedAt: text,
+  broadcastId: text,
   ord: { type: ObjectId, required: true },
 });
 outbox.index({ status: 1, createdAt: 1, ord: 1 });
+outbox.index({ broadcastId: 1, status: 1 }, { partialFilterExpression: { broadcastId: { $type: 'string' } } });
 outbox.index({ providerSid: 1 }, { partialFilterExpression: { providerSid: { $type: 'string' } } });
 outbox.index({ residentId: 1, createdAt: -1, ord: -1 });
 outbox.index({ ticketId: 1, createdAt: 1 });
@@ -186,6 +192,75 @@ const apiToken = schema('api_tokens', {
 apiToken.index({ tokenHash: 1 }, { unique: true });
 apiToken.index({ userId: 1 });
 
+// Issue 9: incidents, broadcasts, planned-cut notices and AVISOS subscriptions.
+const incident = schema('incidents', {
+  localityId: text,
+  category: text,
+  status: text,
+  sectors: strings,
+  location: mixed,
+  linkKey: nullableText,
+  title: nullableText,
+  createdBy: text,
+  createdAt: text,
+  updatedAt: text,
+  lastReportAt: text,
+  resolvedAt: nullableText,
+  resolutionNote: nullableText,
+  mergedIntoId: nullableText,
+  truckAlertedAt: nullableText,
+});
+incident.index({ linkKey: 1 }, { unique: true, partialFilterExpression: { linkKey: { $type: 'string' } } });
+incident.index({ localityId: 1, status: 1, createdAt: -1 });
+
+/**
+ * One document per (locality, category) that every linking transaction increments first: two
+ * concurrent linkers then write the same document, MongoDB aborts one with a write conflict and
+ * mongoose retries it, so linking is serialised as SQLite's `BEGIN IMMEDIATE` does.
+ */
+const incidentLinkLock = schema('incident_link_locks', { n: { type: Number, default: 0 } });
+
+const broadcast = schema('broadcasts', {
+  localityId: text,
+  kind: text,
+  incidentId: nullableText,
+  noticeId: nullableText,
+  text: text,
+  createdBy: text,
+  createdAt: text,
+  status: text,
+  recipientCount: { type: Number, default: null },
+  completedAt: nullableText,
+});
+broadcast.index({ incidentId: 1, createdAt: 1 });
+broadcast.index({ noticeId: 1, createdAt: 1 });
+broadcast.index({ status: 1, createdAt: 1 });
+
+const notice = schema('notices', {
+  localityId: text,
+  kind: text,
+  sectors: strings,
+  startsAt: text,
+  endsAt: text,
+  text: text,
+  createdBy: text,
+  createdAt: text,
+  cancelledAt: nullableText,
+  broadcastId: nullableText,
+});
+notice.index({ localityId: 1, endsAt: 1 });
+
+// `_id` is `<residentId>|<localityId>` (hidden on read).
+const noticeSubscription = schema('notice_subscriptions', {
+  residentId: text,
+  localityId: text,
+  sector: nullableText,
+  active: flag,
+  updatedAt: text,
+});
+noticeSubscription.index({ localityId: 1, active: 1, sector: 1 });
+noticeSubscription.index({ residentId: 1 });
+
 export const SCHEMAS = {
   Locality: locality,
   Resident: resident,
@@ -195,6 +270,11 @@ export const SCHEMAS = {
   OutboxMessage: outbox,
   User: user,
   ApiToken: apiToken,
+  Incident: incident,
+  IncidentLinkLock: incidentLinkLock,
+  Broadcast: broadcast,
+  Notice: notice,
+  NoticeSubscription: noticeSubscription,
 } as const;
 
 export type StoreModels = Record<keyof typeof SCHEMAS, StoreModel>;

@@ -12,6 +12,7 @@
  * await repo.init();
  */
 import mongoose, { type Connection } from 'mongoose';
+import type { Broadcast, IncidentSummary, Notice, NoticeSubscription } from '../../domain/incident';
 import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
@@ -20,6 +21,8 @@ import type { ApiToken, User } from '../../domain/user';
 import type { Logger } from '../../shared/logger';
 import {
   StoreUnavailableError,
+  type IncidentFilter,
+  type NoticeRecipientQuery,
   type OutboxRecipient,
   type Page,
   type Repository,
@@ -28,6 +31,7 @@ import {
   type UnitOfWork,
 } from '../repository';
 import { toStoreError } from './mongo-errors';
+import * as incidents from './mongo-incident-queries';
 import * as inbound from './mongo-inbound-queries';
 import * as localities from './mongo-locality-queries';
 import { createModels, type StoreModels } from './mongo-models';
@@ -224,6 +228,54 @@ class MongoRepository implements Repository {
   /** One multi-document transaction; mongoose retries it whole on transient errors. */
   commit(unit: UnitOfWork): Promise<void> {
     return this.run((m) => applyUnit(this.connection as Connection, m, unit));
+  }
+
+  countOutboxByBroadcast(broadcastId: string): Promise<Array<{ status: OutboxStatus; count: number }>> {
+    return this.run((m) => incidents.countOutboxByBroadcast(m, broadcastId));
+  }
+
+  getIncident(id: string): Promise<IncidentSummary | null> {
+    return this.run((m) => incidents.getIncident(m, id));
+  }
+
+  listIncidents(filter: IncidentFilter): Promise<IncidentSummary[]> {
+    return this.run((m) => incidents.listIncidents(m, filter));
+  }
+
+  listIncidentTickets(incidentId: string): Promise<Ticket[]> {
+    return this.run((m) => incidents.listIncidentTickets(m, incidentId));
+  }
+
+  getBroadcast(id: string): Promise<Broadcast | null> {
+    return this.run((m) => incidents.getBroadcast(m, id));
+  }
+
+  listBroadcasts(filter: { incidentId?: string; noticeId?: string; statuses?: Broadcast['status'][] }): Promise<Broadcast[]> {
+    return this.run((m) => incidents.listBroadcasts(m, filter));
+  }
+
+  getNotice(id: string): Promise<Notice | null> {
+    return this.run((m) => incidents.getNotice(m, id));
+  }
+
+  listNotices(filter: { localityId: string; activeAt?: string; limit?: number }): Promise<Notice[]> {
+    return this.run((m) => incidents.listNotices(m, filter));
+  }
+
+  listNoticeRecipients(query: NoticeRecipientQuery): Promise<Resident[]> {
+    return this.run((m) => incidents.listNoticeRecipients(m, query));
+  }
+
+  countNoticeRecipients(query: Omit<NoticeRecipientQuery, 'afterResidentId' | 'limit'>): Promise<number> {
+    return this.run((m) => incidents.countNoticeRecipients(m, query));
+  }
+
+  getNoticeSubscription(residentId: string, localityId: string): Promise<NoticeSubscription | null> {
+    return this.run((m) => incidents.getNoticeSubscription(m, residentId, localityId));
+  }
+
+  findResidentSector(residentId: string, localityId: string): Promise<string | null> {
+    return this.run((m) => incidents.findResidentSector(m, residentId, localityId));
   }
 
   createUser(user: User): Promise<User> {

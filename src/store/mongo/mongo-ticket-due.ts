@@ -14,7 +14,9 @@ import { toDoc, type StoreDoc, type StoreModel } from './mongo-models';
 const DEADLINE_FIELDS = ['firstResponseAt', 'firstResponseDueAt', 'resolutionDueAt'] as const;
 
 export function ticketDoc(ticket: Ticket): StoreDoc {
-  return toDoc(ticket, { dueSort: dueSortValue(ticket) });
+  const doc = toDoc(ticket, { dueSort: dueSortValue(ticket) });
+  if (doc.incidentId === null) delete doc.incidentId;
+  return doc;
 }
 
 /** Applies a ticket patch in the unit's transaction; NotFoundError when the ticket is missing. */
@@ -25,11 +27,18 @@ export async function updateTicket(model: StoreModel, id: string, patch: object,
     if (!current) throw new NotFoundError('ticket', id);
     set.dueSort = dueSortValue({ ...deadlinesOf(current), ...presentDeadlines(set) });
   }
-  if (Object.keys(set).length === 0) {
+  // An optional field set to null is stored as absent, so reads match the SQLite adapter's.
+  const unset: StoreDoc = {};
+  if (set.incidentId === null) {
+    delete set.incidentId;
+    unset.incidentId = '';
+  }
+  if (Object.keys(set).length === 0 && Object.keys(unset).length === 0) {
     if (!(await model.exists({ _id: id }).session(session))) throw new NotFoundError('ticket', id);
     return;
   }
-  const result = await model.updateOne({ _id: id }, { $set: set }, { session });
+  const update = Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+  const result = await model.updateOne({ _id: id }, update, { session });
   if (result.matchedCount === 0) throw new NotFoundError('ticket', id);
 }
 

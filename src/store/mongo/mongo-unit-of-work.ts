@@ -6,6 +6,7 @@ import { Types, type ClientSession, type Connection } from 'mongoose';
 import { AlreadyProcessedError, NotFoundError, type UnitOfWork } from '../repository';
 import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
 import { toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
+import { applyIncidentUnit } from './mongo-incident-queries';
 import { ticketDoc, updateTicket } from './mongo-ticket-due';
 
 /** An inbound message still to process: neither processed nor dead-lettered. */
@@ -41,6 +42,7 @@ export async function applyUnit(connection: Connection, m: StoreModels, unit: Un
     if (unit.outbox?.length) {
       await m.OutboxMessage.insertMany(unit.outbox.map((message) => toDoc(message, ord())), { session, ordered: true });
     }
+    await applyIncidentUnit(m, unit, session);
   });
 }
 

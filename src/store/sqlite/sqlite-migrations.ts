@@ -210,12 +210,89 @@ CREATE INDEX inbound_pending_by_phone ON inbound_messages (from_phone, received_
 CREATE INDEX inbound_pending ON inbound_messages (received_at, seq) WHERE processed_at IS NULL AND failed_at IS NULL;
 `;
 
+/**
+ * Issue 9: incidents group many residents' tickets (each keeps its own); `link_key` is unique so
+ * two concurrent first reports of one sector cannot open two incidents. Broadcasts (incident
+ * updates, planned-cut notices) write one outbox row per resident with an id derived from
+ * (broadcast, resident) and the broadcast's id on the row, for delivery counts.
+ */
+const INCIDENTS_AND_NOTICES = `
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  locality_id TEXT NOT NULL REFERENCES localities (id),
+  category TEXT NOT NULL,
+  status TEXT NOT NULL,
+  sectors TEXT NOT NULL CHECK (json_valid(sectors)),
+  location TEXT CHECK (location IS NULL OR json_valid(location)),
+  link_key TEXT UNIQUE,
+  title TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_report_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolution_note TEXT,
+  merged_into_id TEXT,
+  truck_alerted_at TEXT
+) STRICT;
+CREATE INDEX incidents_locality_status ON incidents (locality_id, status, created_at);
+CREATE INDEX incidents_pin_linkable ON incidents (locality_id, category) WHERE link_key IS NOT NULL AND location IS NOT NULL;
+ALTER TABLE tickets ADD COLUMN incident_id TEXT;
+CREATE INDEX tickets_incident ON tickets (incident_id, created_at) WHERE incident_id IS NOT NULL;
+CREATE INDEX tickets_resident_sector ON tickets (resident_id, locality_id, sector);
+
+CREATE TABLE broadcasts (
+  id TEXT PRIMARY KEY,
+  locality_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  incident_id TEXT,
+  notice_id TEXT,
+  text TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  recipient_count INTEGER,
+  completed_at TEXT
+) STRICT;
+CREATE INDEX broadcasts_incident ON broadcasts (incident_id, created_at);
+CREATE INDEX broadcasts_notice ON broadcasts (notice_id, created_at);
+CREATE INDEX broadcasts_status ON broadcasts (status, created_at);
+ALTER TABLE outbox ADD COLUMN broadcast_id TEXT;
+CREATE INDEX outbox_broadcast ON outbox (broadcast_id, status) WHERE broadcast_id IS NOT NULL;
+
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY,
+  locality_id TEXT NOT NULL REFERENCES localities (id),
+  kind TEXT NOT NULL,
+  sectors TEXT NOT NULL CHECK (json_valid(sectors)),
+  starts_at TEXT NOT NULL,
+  ends_at TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  cancelled_at TEXT,
+  broadcast_id TEXT
+) STRICT;
+CREATE INDEX notices_locality_window ON notices (locality_id, ends_at);
+
+CREATE TABLE notice_subscriptions (
+  resident_id TEXT NOT NULL,
+  locality_id TEXT NOT NULL,
+  sector TEXT,
+  active INTEGER NOT NULL CHECK (active IN (0, 1)),
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (resident_id, locality_id)
+) STRICT;
+CREATE INDEX notice_subscriptions_sector ON notice_subscriptions (locality_id, sector) WHERE active = 1;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'queue due order by next open deadline', up: NEXT_DEADLINE_ORDER },
   { version: 3, name: 'queued outbox by recipient', up: QUEUED_OUTBOX_BY_RECIPIENT },
   { version: 4, name: 'user session version and API token revocation', up: SESSION_VERSION_AND_TOKEN_REVOCATION },
   { version: 5, name: 'inbound processing failures and dead letters', up: INBOUND_PROCESSING_FAILURES },
+  { version: 10, name: 'incidents, broadcasts and planned-cut notices', up: INCIDENTS_AND_NOTICES },
 ];
 
 /** Applies every migration not yet recorded; returns the versions applied now. */

@@ -10,6 +10,7 @@
  * const repo = createSqliteRepository({ path: './data/aguavoz.sqlite', logger });
  * await repo.init();
  */
+import type { Broadcast, IncidentSummary, Notice, NoticeSubscription } from '../../domain/incident';
 import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
@@ -18,6 +19,8 @@ import type { ApiToken, User } from '../../domain/user';
 import type { Logger } from '../../shared/logger';
 import {
   StoreUnavailableError,
+  type IncidentFilter,
+  type NoticeRecipientQuery,
   type OutboxRecipient,
   type Page,
   type Repository,
@@ -27,6 +30,7 @@ import {
 } from '../repository';
 import { SqliteAccess } from './sqlite-access';
 import { toStoreError } from './sqlite-errors';
+import * as incidents from './sqlite-incident-queries';
 import * as inbound from './sqlite-inbound-queries';
 import * as localities from './sqlite-locality-queries';
 import { openDatabase } from './sqlite-open';
@@ -196,6 +200,54 @@ class SqliteRepository implements Repository {
     return this.run((a) => {
       a.db.transaction(() => applyUnit(a, unit)).immediate();
     });
+  }
+
+  countOutboxByBroadcast(broadcastId: string): Promise<Array<{ status: OutboxStatus; count: number }>> {
+    return this.run((a) => incidents.countOutboxByBroadcast(a, broadcastId));
+  }
+
+  getIncident(id: string): Promise<IncidentSummary | null> {
+    return this.run((a) => incidents.getIncident(a, id));
+  }
+
+  listIncidents(filter: IncidentFilter): Promise<IncidentSummary[]> {
+    return this.run((a) => incidents.listIncidents(a, filter));
+  }
+
+  listIncidentTickets(incidentId: string): Promise<Ticket[]> {
+    return this.run((a) => incidents.listIncidentTickets(a, incidentId));
+  }
+
+  getBroadcast(id: string): Promise<Broadcast | null> {
+    return this.run((a) => incidents.getBroadcast(a, id));
+  }
+
+  listBroadcasts(filter: { incidentId?: string; noticeId?: string; statuses?: Broadcast['status'][] }): Promise<Broadcast[]> {
+    return this.run((a) => incidents.listBroadcasts(a, filter));
+  }
+
+  getNotice(id: string): Promise<Notice | null> {
+    return this.run((a) => incidents.getNotice(a, id));
+  }
+
+  listNotices(filter: { localityId: string; activeAt?: string; limit?: number }): Promise<Notice[]> {
+    return this.run((a) => incidents.listNotices(a, filter));
+  }
+
+  listNoticeRecipients(query: NoticeRecipientQuery): Promise<Resident[]> {
+    return this.run((a) => incidents.listNoticeRecipients(a, query));
+  }
+
+  countNoticeRecipients(query: Omit<NoticeRecipientQuery, 'afterResidentId' | 'limit'>): Promise<number> {
+    return this.run((a) => incidents.countNoticeRecipients(a, query));
+  }
+
+  getNoticeSubscription(residentId: string, localityId: string): Promise<NoticeSubscription | null> {
+    return this.run((a) => incidents.getNoticeSubscription(a, residentId, localityId));
+  }
+
+  findResidentSector(residentId: string, localityId: string): Promise<string | null> {
+    return this.run((a) => incidents.findResidentSector(a, residentId, localityId));
   }
 
   createUser(user: User): Promise<User> {

@@ -3,6 +3,7 @@
  * inserting and patching, so a field added to a domain type fails type-checking here until it
  * has a column. Booleans are stored as 0/1, arrays and objects as JSON text.
  */
+import type { Broadcast, Incident, Notice, NoticeSubscription } from '../../domain/incident';
 import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
@@ -111,6 +112,7 @@ export const TICKETS = table<Ticket>('tickets', 'ticket', {
   resolutionNote: 'text',
   residentConfirmedSolved: 'bool',
   residentRating: 'int',
+  incidentId: 'optionalText',
 });
 
 export const TIMELINE = table<TimelineEntry>('ticket_timeline', 'timeline entry', {
@@ -140,6 +142,7 @@ export const OUTBOX = table<OutboxMessage>('outbox', 'outbox message', {
   errorCode: 'text',
   createdAt: 'text',
   updatedAt: 'text',
+  broadcastId: 'optionalText',
 });
 
 export const USERS = table<User>('users', 'user', {
@@ -164,6 +167,61 @@ export const API_TOKENS = table<ApiToken>('api_tokens', 'api token', {
   createdAt: 'text',
   lastUsedAt: 'text',
   revokedAt: 'text',
+});
+
+export const INCIDENTS = table<Incident>('incidents', 'incident', {
+  id: 'text',
+  localityId: 'text',
+  category: 'text',
+  status: 'text',
+  sectors: 'json',
+  location: 'json',
+  linkKey: 'text',
+  title: 'text',
+  createdBy: 'text',
+  createdAt: 'text',
+  updatedAt: 'text',
+  lastReportAt: 'text',
+  resolvedAt: 'text',
+  resolutionNote: 'text',
+  mergedIntoId: 'text',
+  truckAlertedAt: 'text',
+});
+
+export const BROADCASTS = table<Broadcast>('broadcasts', 'broadcast', {
+  id: 'text',
+  localityId: 'text',
+  kind: 'text',
+  incidentId: 'text',
+  noticeId: 'text',
+  text: 'text',
+  createdBy: 'text',
+  createdAt: 'text',
+  status: 'text',
+  recipientCount: 'int',
+  completedAt: 'text',
+});
+
+export const NOTICES = table<Notice>('notices', 'notice', {
+  id: 'text',
+  localityId: 'text',
+  kind: 'text',
+  sectors: 'json',
+  startsAt: 'text',
+  endsAt: 'text',
+  text: 'text',
+  createdBy: 'text',
+  createdAt: 'text',
+  cancelledAt: 'text',
+  broadcastId: 'text',
+});
+
+export const NOTICE_SUBSCRIPTIONS = table<NoticeSubscription>('notice_subscriptions', 'notice subscription', {
+  residentId: 'text',
+  localityId: 'text',
+  sector: 'text',
+  active: 'bool',
+  updatedAt: 'text',
 });
 
 export function encodeValue(column: Column, value: unknown): unknown {

@@ -1,6 +1,7 @@
 import { AlreadyProcessedError, NotFoundError, type UnitOfWork } from '../repository';
 import { IMMUTABLE_FIELDS } from '../store-patch';
 import type { SqliteAccess } from './sqlite-access';
+import { applyIncidentUnit } from './sqlite-incident-queries';
 import { INBOUND, OUTBOX, RESIDENTS, TICKETS, TIMELINE } from './sqlite-tables';
 
 /** Runs inside one `BEGIN IMMEDIATE` transaction: any throw rolls every write back. */
@@ -12,6 +13,7 @@ export function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
   for (const { id, patch } of unit.ticketUpdates ?? []) a.update(TICKETS, id, patch, IMMUTABLE_FIELDS.ticket);
   for (const entry of unit.timeline ?? []) a.insert(TIMELINE, entry);
   for (const message of unit.outbox ?? []) a.insert(OUTBOX, message);
+  applyIncidentUnit(a, unit);
 }
 
 /**
