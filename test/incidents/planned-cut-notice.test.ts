@@ -93,13 +93,15 @@ describe('planned-cut notices (avisos de corte)', () => {
     const phone = resident.resident.phone;
     await eventually(async () => s.phoneMessages(phone).length === 1, { what: 'the notice' });
     await s.text(phone, 'no hay agua desde ayer');
-    const texts = await eventually(async () => (s.phoneMessages(phone).length >= 3 ? s.phoneMessages(phone) : undefined), { what: 'told first, then the question' });
+    // Free text is understood (issue 8): the notice first, then "Entendido", then the scope question.
+    const texts = await eventually(async () => (s.phoneMessages(phone).length >= 4 ? s.phoneMessages(phone) : undefined), { what: 'told first, then the question' });
     expect(texts[1]).toMatch(/^Aviso: corte programado en La Florida hasta .*Cambio de valvula\. Si su problema es otro, siga:$/);
-    expect(texts[2]).toMatch(/toda la calle|solo su casa|calle/i);
+    expect(texts[2]).toMatch(/^Entendido: corte de agua/);
+    expect(texts[3]).toMatch(/toda la calle|solo su casa|calle/i);
     // Telling it again in the same conversation would be noise: the next answer gets only the flow's reply.
     await s.text(phone, '1');
-    await eventually(async () => s.phoneMessages(phone).length >= 4, { what: 'the next question' });
-    expect(s.phoneMessages(phone).slice(3).some((m) => m.startsWith('Aviso:'))).toBe(false);
+    await eventually(async () => s.phoneMessages(phone).length >= 5, { what: 'the next question' });
+    expect(s.phoneMessages(phone).slice(4).some((m) => m.startsWith('Aviso:'))).toBe(false);
   });
 
   it('refuses an unknown sector, a window in the past or too long, and a text over 2 SMS, storing nothing', async () => {
