@@ -11,6 +11,7 @@ import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
 import { queueOrderContract } from './contract/queue-order-contract';
 import { ticketContract } from './contract/ticket-contract';
+import { workdayContract } from './contract/workday-contract';
 
 export type { MakeRepository } from './contract/store-fixtures';
 
@@ -45,5 +46,6 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     commitContract(repo);
     outboxContract(repo);
     userContract(repo);
+    workdayContract(repo);
   });
 }

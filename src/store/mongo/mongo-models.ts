@@ -82,6 +82,7 @@ inbound.index({ providerSid: 1 }, { unique: true });
 inbound.index({ fromPhone: 1, processedAt: 1, receivedAt: 1, ord: 1 });
 inbound.index({ processedAt: 1, receivedAt: 1, ord: 1 });
 inbound.index({ residentId: 1, receivedAt: -1, ord: -1 });
+inbound.index({ failedAt: -1, ord: -1 }, { partialFilterExpression: { failedAt: { $type: 'string' } } });
 
 const ticket = schema('tickets', {
   reference: text,
@@ -154,6 +155,7 @@ outbox.index({ status: 1, createdAt: 1, ord: 1 });
 outbox.index({ providerSid: 1 }, { partialFilterExpression: { providerSid: { $type: 'string' } } });
 outbox.index({ residentId: 1, createdAt: -1, ord: -1 });
 outbox.index({ ticketId: 1, createdAt: 1 });
+outbox.index({ toPhone: 1, createdAt: -1, ord: -1 });
 // Ordered sending: a recipient's rows still to send, oldest first; small because only `queued` rows are in it.
 const queuedOnly = { partialFilterExpression: { status: 'queued' } };
 outbox.index({ residentId: 1, createdAt: 1, ord: 1 }, queuedOnly);
@@ -168,6 +170,9 @@ const user = schema('users', {
   onDuty: flag,
   passwordHash: text,
   sessionVersion: { type: Number, default: 0 },
+  // No defaults: absent until set, as the domain type has them.
+  language: text,
+  disabledAt: text,
   createdAt: text,
   updatedAt: text,
 });

@@ -25,8 +25,7 @@ import {
   type Repository,
   type StatusCount,
   type TicketFilter,
-  type UnitOfWork,
-} from '../repository';
+  type UnitOfWork, type UserPatch } from '../repository';
 import { toStoreError } from './mongo-errors';
 import * as inbound from './mongo-inbound-queries';
 import * as localities from './mongo-locality-queries';
@@ -173,6 +172,14 @@ class MongoRepository implements Repository {
     return this.run((m) => inbound.recordInboundFailure(m, id, failure));
   }
 
+  listDeadLetteredInbound(options: { localityIds?: string[]; limit: number }): Promise<InboundMessage[]> {
+    return this.run((m) => inbound.listDeadLetteredInbound(m, options));
+  }
+
+  requeueDeadLetteredInbound(id: string): Promise<{ requeued: boolean; message: InboundMessage }> {
+    return this.run((m) => inbound.requeueDeadLetteredInbound(m, id));
+  }
+
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
     return this.run((m) => inbound.listInboundByResident(m, residentId, options));
   }
@@ -213,6 +220,10 @@ class MongoRepository implements Repository {
     return this.run((m) => outbox.listOutboxByStatus(m, options));
   }
 
+  listOutboxToPhone(toPhone: string, options: { limit: number }): Promise<OutboxMessage[]> {
+    return this.run((m) => outbox.listOutboxToPhone(m, toPhone, options));
+  }
+
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]> {
     return this.run((m) => outbox.listOutboxByResident(m, residentId, options));
   }
@@ -246,7 +257,7 @@ class MongoRepository implements Repository {
     return this.run((m) => users.listUsers(m, filter));
   }
 
-  updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
+  updateUser(id: string, patch: UserPatch): Promise<User> {
     return this.run((m) => users.updateUser(m, id, patch));
   }
 

@@ -210,12 +210,25 @@ CREATE INDEX inbound_pending_by_phone ON inbound_messages (from_phone, received_
 CREATE INDEX inbound_pending ON inbound_messages (received_at, seq) WHERE processed_at IS NULL AND failed_at IS NULL;
 `;
 
+/**
+ * Issue 10, the operator's workday: a staff member's language and a disabled mark on accounts;
+ * the local phone feed reads every message to one phone (staff and committee members have no
+ * resident row); the console lists dead-lettered messages, newest failure first.
+ */
+const STAFF_LANGUAGE_DISABLED_AND_FEEDS = `
+ALTER TABLE users ADD COLUMN language TEXT;
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+CREATE INDEX outbox_to_phone ON outbox (to_phone, created_at, seq);
+CREATE INDEX inbound_dead_lettered ON inbound_messages (failed_at, seq) WHERE failed_at IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'queue due order by next open deadline', up: NEXT_DEADLINE_ORDER },
   { version: 3, name: 'queued outbox by recipient', up: QUEUED_OUTBOX_BY_RECIPIENT },
   { version: 4, name: 'user session version and API token revocation', up: SESSION_VERSION_AND_TOKEN_REVOCATION },
   { version: 5, name: 'inbound processing failures and dead letters', up: INBOUND_PROCESSING_FAILURES },
+  { version: 11, name: 'staff language, disabled accounts, phone feed and dead-letter indexes', up: STAFF_LANGUAGE_DISABLED_AND_FEEDS },
 ];
 
 /** Applies every migration not yet recorded; returns the versions applied now. */
