@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { Container } from '../app/container';
 import { createInboundRouter } from '../messaging/inbound/inbound-router';
 import { createStatusCallbackRouter } from '../messaging/outbound/status-callback-router';
-import { createDevPhoneRouter } from './dev-phone-router';
+import { createDevPhoneRouter, DEV_PHONE_FEED_PATH } from './dev-phone-router';
 import { createHealthRouter } from './health-router';
 import { verifyTwilioSignature } from './twilio-webhook-auth';
 import { createApiRouter } from '../api/api-router';
@@ -50,7 +50,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   // Who the client is (login throttling per IP): the socket's peer unless TRUST_PROXY names the
   // proxies in front. Loopback checks of local mode use the socket address, never this.
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
-  app.use(createRequestLogging({ logger }));
+  app.use(createRequestLogging({ logger, debugPaths: [DEV_PHONE_FEED_PATH] }));
   app.use(container.metrics.httpMiddleware);
   app.use(countTwilioWebhooks(container.metrics));
   app.use(

@@ -39,6 +39,15 @@ export interface TicketView {
   allowedActions: TicketActionType[];
 }
 
+export interface PerformOptions {
+  /**
+   * The ticket's version (its `updatedAt`) the operator saw when choosing the action. When the
+   * ticket has changed since, TicketChangedError (nothing stored). Without it the action still
+   * never overwrites a change made between this call's read and its write.
+   */
+  expectedVersion?: string;
+}
+
 export interface TicketService {
   /** Tickets of the user's localities only (admins: all), with the filter applied. */
   listQueue(user: AuthenticatedUser, filter: TicketFilter): Promise<Page<Ticket>>;
@@ -51,5 +60,5 @@ export interface TicketService {
    * transition, nothing changed), one atomic commit (ticket patch, timeline, outbox to the
    * resident), then the send jobs. Returns the updated ticket.
    */
-  perform(user: AuthenticatedUser, ticketId: string, action: TicketActionInput): Promise<Ticket>;
+  perform(user: AuthenticatedUser, ticketId: string, action: TicketActionInput, options?: PerformOptions): Promise<Ticket>;
 }

@@ -15,9 +15,9 @@ import type { Translator } from '../i18n/translator';
 import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
 import { maskPhone } from '../shared/phone';
 import type { Logger } from '../shared/logger';
-import { NotFoundError, type Repository } from '../store/repository';
+import { NotFoundError, StaleTicketError, type Repository } from '../store/repository';
 import type { TicketAction } from './ticket-actions';
-import { TicketActionError } from './ticket-errors';
+import { TicketActionError, TicketChangedError } from './ticket-errors';
 import { applyTicketAction } from './ticket-lifecycle';
 import type { TicketActionInput, TicketActionType, TicketService, TicketView } from './ticket-service-types';
 import { allowedActions, OPERATOR_ACTIONS } from './ticket-transitions';
@@ -96,6 +96,13 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     }
   }
 
+  /** The ticket as stored now and what happened to it after `version`, for a refused action. */
+  async function changedSince(ticketId: string, version: string): Promise<TicketChangedError> {
+    const [current, timeline] = await Promise.all([repo.getTicket(ticketId), repo.listTimeline(ticketId)]);
+    if (!current) throw new NotFoundError('ticket', ticketId);
+    return new TicketChangedError(current, timeline.filter((entry) => entry.at > version));
+  }
+
   function markNotice(entries: TimelineEntry[], data: Record<string, unknown>): TimelineEntry[] {
     return entries.map((entry, index) => (index === entries.length - 1 ? { ...entry, data: { ...entry.data, ...data } } : entry));
   }
@@ -169,8 +176,11 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       };
     },
 
-    async perform(user, ticketId, action) {
+    async perform(user, ticketId, action, options = {}) {
       const ticket = await loadTicket(user, ticketId);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== ticket.updatedAt) {
+        throw await changedSince(ticket.id, options.expectedVersion);
+      }
       const resident = await repo.getResident(ticket.residentId);
       const language = resident?.language ?? ticket.reporterLanguage;
       const now = deps.now();
@@ -210,7 +220,13 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         }
       }
 
-      await repo.commit({ ticketUpdates: [{ id: ticket.id, patch: result.patch }], timeline, outbox });
+      try {
+        const patch = { ...result.patch, updatedAt: laterThan(now, ticket.updatedAt) };
+        await repo.commit({ ticketUpdates: [{ id: ticket.id, patch, expectedUpdatedAt: ticket.updatedAt }], timeline, outbox });
+      } catch (error) {
+        if (error instanceof StaleTicketError) throw await changedSince(ticket.id, ticket.updatedAt);
+        throw error;
+      }
       deps.logger.info(
         { ticketId: ticket.id, userId: user.id, action: action.type, outboxId: outbox[0]?.id ?? null },
         'ticket action applied',
@@ -233,4 +249,12 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       return updated;
     },
   };
+}
+
+/**
+ * The action's time, strictly after the ticket's last change: `updatedAt` is the ticket's version,
+ * so two changes in the same millisecond (or under a stopped test clock) must still differ.
+ */
+function laterThan(now: string, previous: string): string {
+  return Date.parse(now) > Date.parse(previous) ? now : new Date(Date.parse(previous) + 1).toISOString();
 }
