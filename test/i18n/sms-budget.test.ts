@@ -55,10 +55,13 @@ const REALISTIC: Record<string, string | number> = {
   kind: 'first_response',
   time: '14:30',
   date: '03/03',
+  // The address a resident typed, shown by the operator's VER command.
+  address: 'Jr. Lima cuadra 3, frente al mercado central',
+  hasAddress: 'yes',
 };
 
 /** Web console labels never travel by SMS. */
-const WEB_ONLY_PREFIXES = ['console.'];
+const WEB_ONLY_PREFIXES = ['console.', 'workday.console.'];
 
 function rawMessage(language: string, key: string): string | undefined {
   const data = JSON.parse(readFileSync(join(localesDir, `${language}.json`), 'utf8')) as Record<string, unknown>;
