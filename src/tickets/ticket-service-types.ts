@@ -30,10 +30,22 @@ export interface TranscriptLine {
   status: OutboxStatus | null;
 }
 
+/** Another ticket of the same resident, for a link (never its details: they may name a holder or a DNI). */
+export interface RelatedTicket {
+  id: string;
+  reference: string;
+  category: Ticket['category'];
+  status: Ticket['status'];
+  createdAt: string;
+}
+
 export interface TicketView {
   ticket: Ticket;
   timeline: TimelineEntry[];
+  /** This ticket's conversation only: the messages that opened it and those about it since. */
   transcript: TranscriptLine[];
+  /** The resident's other tickets the user may open, oldest first, and how many messages belong to them. */
+  related: { tickets: RelatedTicket[]; hiddenMessages: number };
   resident: { maskedPhone: string; language: Language; channel: Channel; optedOut: boolean };
   localityName: string;
   allowedActions: TicketActionType[];

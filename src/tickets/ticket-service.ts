@@ -40,6 +40,34 @@ export interface TicketServiceDeps {
   reopenWindowDays?: number;
   /** Messages each way shown in a ticket's transcript (default 200). */
   transcriptLimit?: number;
+  /**
+   * A message this many minutes (or less) before a ticket opened is part of the conversation that
+   * opened it; later ones belong to the latest ticket before them (default 60).
+   */
+  captureWindowMinutes?: number;
+}
+
+const DEFAULT_CAPTURE_WINDOW_MINUTES = 60;
+
+/**
+ * Which messages belong to `ticket`'s conversation: rows tied to a ticket by id go to that
+ * ticket; any other message goes to the first ticket opened within `windowMinutes` after it (the
+ * conversation that opened it), or else to the latest ticket opened before it (follow-ups).
+ */
+export function conversationOwner(
+  residentTickets: Array<Pick<Ticket, 'id' | 'createdAt'>>,
+  ticket: Pick<Ticket, 'id'>,
+  windowMinutes: number,
+): (at: string, ticketId: string | null) => boolean {
+  const sorted = [...residentTickets].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const windowMs = windowMinutes * 60_000;
+  return (at, ticketId) => {
+    if (ticketId) return ticketId === ticket.id;
+    const ms = Date.parse(at);
+    const opened = sorted.find((t) => Date.parse(t.createdAt) >= ms && Date.parse(t.createdAt) - ms <= windowMs);
+    const owner = opened ?? [...sorted].reverse().find((t) => Date.parse(t.createdAt) <= ms) ?? sorted[0];
+    return owner === undefined || owner.id === ticket.id;
+  };
 }
 
 const REFERENCE_PATTERN = /^\d{7}$/;
@@ -158,13 +186,24 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         }
         visibleOutbox.push(row);
       }
+      const visibleInbound = inbound.filter((m) => m.localityId === null || canAccessLocality(user, m.localityId));
+      const residentTickets = (await repo.listTickets({ residentId: resident.id, sort: 'created_asc', limit: 100 })).items;
+      const owner = conversationOwner(residentTickets, ticket, deps.captureWindowMinutes ?? DEFAULT_CAPTURE_WINDOW_MINUTES);
+      const mine = {
+        inbound: visibleInbound.filter((m) => owner(m.receivedAt, null)),
+        outbox: visibleOutbox.filter((row) => owner(row.createdAt, row.ticketId)),
+      };
+      const hiddenMessages = visibleInbound.length + visibleOutbox.length - mine.inbound.length - mine.outbox.length;
       return {
         ticket,
         timeline,
-        transcript: buildTranscript({
-          inbound: inbound.filter((m) => m.localityId === null || canAccessLocality(user, m.localityId)),
-          outbox: visibleOutbox,
-        }),
+        transcript: buildTranscript(mine),
+        related: {
+          tickets: residentTickets
+            .filter((other) => other.id !== ticket.id && canAccessLocality(user, other.localityId))
+            .map((other) => ({ id: other.id, reference: other.reference, category: other.category, status: other.status, createdAt: other.createdAt })),
+          hiddenMessages,
+        },
         resident: {
           maskedPhone: maskPhone(resident.phone),
           language: resident.language,
