@@ -13,6 +13,7 @@ import { verifyTwilioSignature } from './twilio-webhook-auth';
 import { createApiRouter } from '../api/api-router';
 import { createConsoleAuth } from '../auth/console-auth';
 import { createConsoleRouter } from '../console/console-router';
+import { createStaffAdminRouter } from '../console/staff-admin-router';
 import { createRequestLogging } from '../observability/request-logging';
 import { countTwilioWebhooks } from '../observability/webhook-metrics';
 import { trustProxySetting } from '../config/config';
@@ -122,6 +123,9 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   });
   app.use(auth.router);
   app.use(createConsoleRouter({ ticketService: container.tickets, repo, translator: container.translator, auth, now: container.now, logger }));
+  app.use(
+    createStaffAdminRouter({ repo, userService: container.users, inboundQueue: container.queues.inbound, translator: container.translator, auth, logger }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

@@ -116,7 +116,7 @@ describe('operator console in a browser', () => {
     expect(server.phoneMessages(RESIDENT).slice(7)).toEqual([expectedResolution, expectedQuestion]);
 
     // The only script is the reply box's segment counter, from our own origin (progressive enhancement).
-    expect(await page.locator('script').evaluateAll((nodes) => nodes.map((n) => (n as HTMLScriptElement).getAttribute('src')))).toEqual([
+    expect(await page.locator('script').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('src')))).toEqual([
       '/console/assets/reply-counter.js',
     ]);
     await page.reload();
