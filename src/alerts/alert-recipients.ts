@@ -7,21 +7,23 @@
  * - a missed SLA deadline: the supervisors (and admins) of the locality, or every admin with a
  *   phone when the locality has none, so a breach never goes unheard.
  */
+import type { Language } from '../domain/resident';
 import type { Ticket } from '../domain/ticket';
 import type { User } from '../domain/user';
 import type { Repository } from '../store/repository';
 
-/** A user an alert can reach. */
-export type AlertRecipient = Pick<User, 'id' | 'name' | 'role'> & { phone: string };
+/** A user an alert can reach; `language` null: the caller's default staff language. */
+export type AlertRecipient = Pick<User, 'id' | 'name' | 'role'> & { phone: string; language: Language | null };
 
 type UserReader = Pick<Repository, 'listUsers'>;
 
+/** Reachable: a phone, and an account that is not disabled. */
 function withPhone(user: User): user is User & { phone: string } {
-  return typeof user.phone === 'string' && user.phone !== '';
+  return typeof user.phone === 'string' && user.phone !== '' && !user.disabledAt;
 }
 
 function recipient(user: User & { phone: string }): AlertRecipient {
-  return { id: user.id, name: user.name, role: user.role, phone: user.phone };
+  return { id: user.id, name: user.name, role: user.role, phone: user.phone, language: user.language ?? null };
 }
 
 /** Users of the locality who are on duty and have a phone. */

@@ -51,7 +51,7 @@ export interface NewTicketAlertsDeps {
   logger: Logger;
   /** How long a window gathers tickets before the alert goes out (`ALERT_DIGEST_SECONDS`). */
   digestSeconds: number;
-  /** Language of staff alerts (users have no language setting); default Spanish. */
+  /** Language of staff alerts for users who chose none; default Spanish. */
   staffLanguage?: Language;
   /** How long `ticketsOpened` waits for Redis before giving up on the alert (default 2 s). */
   scheduleTimeoutMs?: number;
@@ -151,10 +151,12 @@ export function createNewTicketAlerts(deps: NewTicketAlertsDeps): NewTicketAlert
         return { tickets: tickets.length, recipients: 0, outboxIds: [] };
       }
       const single = tickets.length === 1 ? tickets[0]! : null;
-      const text = single ? newTicketAlertText(deps.translator, single, language) : digestAlertText(deps.translator, tickets, language);
       const rows = staffAlertRows({
         recipients,
-        text,
+        text: (recipient) =>
+          single
+            ? newTicketAlertText(deps.translator, single, recipient.language ?? language)
+            : digestAlertText(deps.translator, tickets, recipient.language ?? language),
         ticketId: single?.id ?? null,
         locality: await deps.repo.getLocality(localityId),
         now: deps.now(),

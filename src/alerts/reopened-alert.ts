@@ -18,13 +18,14 @@ export async function reopenedAlertRows(input: {
   ticket: Ticket;
   now: string;
   newId: () => string;
+  /** For recipients who chose no language; default Spanish. */
   language?: Language;
 }): Promise<OutboxMessage[]> {
   const recipients = await assigneeOrOnDuty(input.repo, input.ticket);
   if (recipients.length === 0) return [];
   return staffAlertRows({
     recipients,
-    text: reopenedAlertText(input.translator, input.ticket, input.language ?? 'es'),
+    text: (recipient) => reopenedAlertText(input.translator, input.ticket, recipient.language ?? input.language ?? 'es'),
     ticketId: input.ticket.id,
     locality: await input.repo.getLocality(input.ticket.localityId),
     now: input.now,

@@ -29,8 +29,12 @@ export function createSendCapAlerts(deps: SendCapAlertsDeps): (hit: CapHit) => P
     const locality = hit.localityId ? await deps.repo.getLocality(hit.localityId) : null;
     const recipients = hit.localityId
       ? await supervisorRecipients(deps.repo, hit.localityId)
-      : (await deps.repo.listUsers()).filter((u): u is typeof u & { phone: string } => u.role === 'admin' && Boolean(u.phone)).map((u) => ({ id: u.id, name: u.name, role: u.role, phone: u.phone }));
-    const text = deps.translator.render('abuse.cap_alert', deps.staffLanguage ?? 'es', { kind: hit.kind, locality: locality?.name ?? '-' });
+      : (await deps.repo.listUsers())
+          .filter((u): u is typeof u & { phone: string } => u.role === 'admin' && Boolean(u.phone) && !u.disabledAt)
+          .map((u) => ({ id: u.id, name: u.name, role: u.role, phone: u.phone, language: u.language ?? null }));
+    // Each staff member reads the alert in their own language (issue 10).
+    const text = (recipient: { language: Language | null }) =>
+      deps.translator.render('abuse.cap_alert', recipient.language ?? deps.staffLanguage ?? 'es', { kind: hit.kind, locality: locality?.name ?? '-' });
     const rows = staffAlertRows({
       recipients,
       text,

@@ -11,7 +11,8 @@ export const ALERT_KIND = 'alert';
 
 export function staffAlertRows(input: {
   recipients: AlertRecipient[];
-  text: string;
+  /** The text, or the text per recipient (each staff member reads alerts in their own language). */
+  text: string | ((recipient: AlertRecipient) => string);
   ticketId: string | null;
   locality: Pick<Locality, 'phoneNumbers'> | null;
   now: string;
@@ -26,7 +27,7 @@ export function staffAlertRows(input: {
       channel: 'sms',
       toPhone: recipient.phone,
       fromPhone: input.locality?.phoneNumbers[0] ?? null,
-      text: input.text,
+      text: typeof input.text === 'string' ? input.text : input.text(recipient),
       kind: input.kind ?? ALERT_KIND,
       userId: recipient.id,
       residentId: null,

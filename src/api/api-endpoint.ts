@@ -34,7 +34,7 @@ export interface EndpointSpec<
   B extends z.ZodType | undefined,
   R extends z.ZodType,
 > {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   /** Express-style, relative to the API root: `/tickets/:id`. */
   path: string;
   operationId: string;

@@ -16,6 +16,7 @@ export const API_ERROR_CODES = [
   'not_found',
   'invalid_transition',
   'conflict',
+  'ticket_changed',
   'internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -27,6 +28,7 @@ const STATUS_OF: Record<ApiErrorCode, number> = {
   not_found: 404,
   invalid_transition: 409,
   conflict: 409,
+  ticket_changed: 409,
   internal: 500,
 };
 

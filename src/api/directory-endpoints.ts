@@ -9,15 +9,19 @@ import type { Locality } from '../domain/locality';
 import { maskPhone } from '../shared/phone';
 import type { Repository } from '../store/repository';
 import type { UserService, UserSummary } from '../users/user-service';
+import { ApiError } from './api-errors';
 import { defineEndpoint, type Endpoint } from './api-endpoint';
+import { idParamsSchema } from './common-schemas';
 import {
   createdUserSchema,
   createUserBodySchema,
+  disabledUserSchema,
+  updateUserBodySchema,
   listUsersQuerySchema,
   localityListSchema,
   type localitySchema,
   userListSchema,
-  type userSchema,
+  userSchema,
 } from './user-schemas';
 
 export interface DirectoryEndpointDeps {
@@ -75,8 +79,61 @@ export function directoryEndpoints(deps: DirectoryEndpointDeps): Endpoint[] {
           phone: body.phone,
           password: body.password,
           onDuty: body.on_duty,
+          language: body.language,
         });
         return { user: toUserJson(created.user), ...(body.password === undefined ? { password: created.password } : {}) };
+      },
+    }),
+    defineEndpoint({
+      method: 'patch',
+      path: '/users/:id',
+      operationId: 'updateUser',
+      summary: 'Change an account: phone, localities, on-duty status, language, name or role (admins only)',
+      tags: ['users'],
+      roles: ['admin'],
+      request: { params: idParamsSchema, body: updateUserBodySchema },
+      response: { status: 200, description: 'The user after the change.', schema: userSchema },
+      errors: [400, 403, 404, 409],
+      async handle({ params, body }) {
+        const updated = await deps.userService.updateUser(params.id, {
+          name: body.name,
+          role: body.role,
+          localityIds: body.locality_ids,
+          phone: body.phone,
+          onDuty: body.on_duty,
+          language: body.language,
+        });
+        return toUserJson(updated);
+      },
+    }),
+    defineEndpoint({
+      method: 'post',
+      path: '/users/:id/disable',
+      operationId: 'disableUser',
+      summary: 'Disable an account: its console sessions end, its API tokens are revoked, no SMS commands or alerts (admins only)',
+      tags: ['users'],
+      roles: ['admin'],
+      request: { params: idParamsSchema },
+      response: { status: 200, description: 'The disabled user.', schema: disabledUserSchema },
+      errors: [400, 403, 404],
+      async handle({ params, user }) {
+        if (params.id === user.id) throw new ApiError('invalid_request', 'you cannot disable your own account');
+        const result = await deps.userService.disableUser(params.id);
+        return { user: toUserJson(result.user), tokens_revoked: result.tokensRevoked };
+      },
+    }),
+    defineEndpoint({
+      method: 'post',
+      path: '/users/:id/enable',
+      operationId: 'enableUser',
+      summary: 'Enable a disabled account again (admins only); revoked tokens stay revoked',
+      tags: ['users'],
+      roles: ['admin'],
+      request: { params: idParamsSchema },
+      response: { status: 200, description: 'The user.', schema: userSchema },
+      errors: [400, 403, 404],
+      async handle({ params }) {
+        return toUserJson((await deps.userService.enableUser(params.id)).user);
       },
     }),
   ];
@@ -110,6 +167,8 @@ function toUserJson(user: UserSummary): z.input<typeof userSchema> {
     masked_phone: user.phone ? maskPhone(user.phone) : null,
     locality_ids: user.localityIds,
     on_duty: user.onDuty,
+    language: user.language ?? 'es',
+    disabled_at: user.disabledAt ?? null,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };

@@ -10,6 +10,8 @@
 import { canAccessLocality } from '../auth/access-policy';
 import { ForbiddenError, type AuthenticatedUser } from '../auth/auth-types';
 import type { Repository, TicketFilter } from '../store/repository';
+import type { Request } from 'express';
+import { TicketChangedError } from '../tickets/ticket-errors';
 import type { TicketActionInput, TicketService } from '../tickets/ticket-service-types';
 import { ApiError } from './api-errors';
 import { defineEndpoint, type Endpoint } from './api-endpoint';
@@ -49,8 +51,25 @@ export function ticketEndpoints(deps: TicketEndpointDeps): Endpoint[] {
     }
   }
 
-  async function perform(user: AuthenticatedUser, ticketId: string, action: TicketActionInput) {
-    return asNotFound(ticketId, async () => toTicketJson(await ticketService.perform(user, ticketId, action)));
+  /**
+   * `If-Match: "<updated_at>"` (the ticket's version, as last read) makes the action conditional:
+   * when someone changed the ticket since, 409 `ticket_changed` with the ticket as it is now and
+   * what changed, and nothing is stored.
+   */
+  async function perform(req: Request, user: AuthenticatedUser, ticketId: string, action: TicketActionInput) {
+    const expectedVersion = ifMatchVersion(req.get('if-match'));
+    return asNotFound(ticketId, async () => {
+      try {
+        return toTicketJson(await ticketService.perform(user, ticketId, action, { expectedVersion }));
+      } catch (error) {
+        if (!(error instanceof TicketChangedError)) throw error;
+        throw new ApiError('ticket_changed', 'the ticket changed since you read it: nothing was stored; review the changes and try again', {
+          reason: 'ticket_changed',
+          ticket: toTicketJson(error.ticket),
+          changes: toTimelineJson(error.changes, []).items,
+        });
+      }
+    });
   }
 
   return [
@@ -82,8 +101,11 @@ export function ticketEndpoints(deps: TicketEndpointDeps): Endpoint[] {
       request: { params: idParamsSchema },
       response: { status: 200, description: 'The ticket.', schema: ticketDetailSchema },
       errors: [400, 404],
-      async handle({ params, user }) {
-        return asNotFound(params.id, async () => toTicketDetailJson(await ticketService.getTicketView(user, params.id)));
+      async handle({ params, user, res }) {
+        const view = await asNotFound(params.id, () => ticketService.getTicketView(user, params.id));
+        // The version to send back as If-Match with an action (optimistic concurrency).
+        res.set('ETag', `"${view.ticket.updatedAt}"`);
+        return toTicketDetailJson(view);
       },
     }),
     defineEndpoint({
@@ -107,13 +129,15 @@ export function ticketEndpoints(deps: TicketEndpointDeps): Endpoint[] {
       summary: 'Acknowledge, start, resolve, close, reopen or assign a ticket',
       description:
         'A status change the resident should know about is sent to them by SMS/WhatsApp in their language. ' +
-        'An action the current status does not allow answers 409 `invalid_transition` and changes nothing.',
+        'An action the current status does not allow answers 409 `invalid_transition` and changes nothing. ' +
+        'Send `If-Match` with the ticket’s `updated_at` (its ETag) to act only on the version you read: if someone changed it ' +
+        'since, 409 `ticket_changed` with the current ticket and the changes in `details`, and nothing is stored.',
       tags: TAGS,
       request: { params: idParamsSchema, body: transitionBodySchema },
       response: { status: 200, description: 'The updated ticket.', schema: ticketSchema },
       errors: [400, 404, 409],
-      async handle({ params, body, user }) {
-        return perform(user, params.id, toAction(body));
+      async handle({ params, body, user, req }) {
+        return perform(req, user, params.id, toAction(body));
       },
     }),
     defineEndpoint({
@@ -125,8 +149,8 @@ export function ticketEndpoints(deps: TicketEndpointDeps): Endpoint[] {
       request: { params: idParamsSchema, body: replyBodySchema },
       response: { status: 201, description: 'The reply is queued; the updated ticket.', schema: ticketSchema },
       errors: [400, 404, 409],
-      async handle({ params, body, user }) {
-        return perform(user, params.id, { type: 'reply', text: body.text, cannedKey: body.canned_key });
+      async handle({ params, body, user, req }) {
+        return perform(req, user, params.id, { type: 'reply', text: body.text, cannedKey: body.canned_key });
       },
     }),
     defineEndpoint({
@@ -138,11 +162,17 @@ export function ticketEndpoints(deps: TicketEndpointDeps): Endpoint[] {
       request: { params: idParamsSchema, body: noteBodySchema },
       response: { status: 201, description: 'The note is stored; the updated ticket.', schema: ticketSchema },
       errors: [400, 404, 409],
-      async handle({ params, body, user }) {
-        return perform(user, params.id, { type: 'add_note', text: body.text });
+      async handle({ params, body, user, req }) {
+        return perform(req, user, params.id, { type: 'add_note', text: body.text });
       },
     }),
   ];
+}
+
+/** `"2025-07-28T15:00:00.000Z"`, `W/"…"` or bare: the version; `*` or none: unconditional. */
+function ifMatchVersion(header: string | undefined): string | undefined {
+  const value = header?.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return value && value !== '*' ? value : undefined;
 }
 
 function toAction(body: TransitionBody): TicketActionInput {

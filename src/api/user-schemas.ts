@@ -4,6 +4,7 @@
  * spreadsheets and logs.
  */
 import { z } from 'zod';
+import { LANGUAGES } from '../domain/resident';
 import { ROLES } from '../domain/user';
 import { isoInstant, singleString } from './common-schemas';
 
@@ -31,6 +32,8 @@ export const userSchema = z
     masked_phone: z.string().nullable().meta({ example: '•••••••4321' }),
     locality_ids: z.array(z.string()),
     on_duty: z.boolean(),
+    language: z.enum(LANGUAGES).meta({ description: 'Language of the staff texts the user gets (alerts, SMS command answers).' }),
+    disabled_at: isoInstant.nullable().meta({ description: 'When an admin disabled the account; null while active.' }),
     created_at: isoInstant,
     updated_at: isoInstant,
   })
@@ -53,8 +56,25 @@ export const createUserBodySchema = z
     phone: z.string().max(32).nullable().optional().meta({ description: 'E.164; lets the operator use SMS commands.' }),
     password: z.string().min(8).max(200).optional().meta({ description: 'Generated (and returned once) when absent.' }),
     on_duty: z.boolean().optional(),
+    language: z.enum(LANGUAGES).optional(),
   })
   .meta({ id: 'CreateUserRequest' });
+
+/** Only the fields sent change. @example { "phone": "+51987654321", "on_duty": false, "language": "qu" } */
+export const updateUserBodySchema = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    role: z.enum(ROLES).optional(),
+    locality_ids: z.array(z.string().min(1)).max(100).optional().meta({ description: 'Replaces the localities (ids or slugs).' }),
+    phone: z.string().max(32).nullable().optional().meta({ description: 'E.164; null removes it.' }),
+    on_duty: z.boolean().optional(),
+    language: z.enum(LANGUAGES).optional(),
+  })
+  .meta({ id: 'UpdateUserRequest' });
+
+export const disabledUserSchema = z
+  .object({ user: userSchema, tokens_revoked: z.number().int() })
+  .meta({ id: 'DisabledUser', description: 'The disabled account and how many API tokens this call revoked.' });
 
 export const createdUserSchema = z
   .object({

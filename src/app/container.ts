@@ -246,6 +246,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     dispatcher,
     logger,
     now,
+    translator,
+    newId,
   });
 
   // --- Abuse limits (issue 7.2, 7.3): per-sender windows in Redis, caps in the send path. ---

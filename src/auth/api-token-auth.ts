@@ -109,7 +109,7 @@ export function requireApiToken(deps: { tokenService: ApiTokenService; repo: Rep
       }
       const record = await deps.tokenService.authenticate(header);
       const user = record ? await deps.repo.getUser(record.userId) : null;
-      if (!record || !user) {
+      if (!record || !user || user.disabledAt) {
         unauthorized(res, 'the API token is not valid');
         return;
       }

@@ -2,6 +2,7 @@
  * Contract for operator authentication, shared by the console (cookies + CSRF), the REST API
  * (bearer tokens) and operator SMS commands (the registered phone). Implemented in src/auth/.
  */
+import type { Language } from '../domain/resident';
 import type { Role } from '../domain/user';
 
 /** What a request knows about the signed-in operator; never carries the password hash. */
@@ -13,6 +14,8 @@ export interface AuthenticatedUser {
   /** Localities the user works in. Admins see every locality whatever this says. */
   localityIds: string[];
   phone: string | null;
+  /** Language of the staff texts this user gets (SMS command answers, alerts). */
+  language?: Language;
 }
 
 /** The user may not touch this resource (another locality's ticket, an admin-only action). */

@@ -123,10 +123,10 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
     if (!id) return null;
     const session = await sessions.touch(id);
     const user = session ? await deps.repo.getUser(session.userId) : null;
-    if (!session || !user || session.sessionVersion !== (user.sessionVersion ?? 0)) {
+    if (!session || !user || user.disabledAt || session.sessionVersion !== (user.sessionVersion ?? 0)) {
       if (session) {
         await sessions.destroy(id);
-        deps.logger.info({ userId: session.userId }, 'console session ended: account reset or removed');
+        deps.logger.info({ userId: session.userId }, 'console session ended: account reset, disabled or removed');
       }
       res.clearCookie(SESSION_COOKIE, cookieOptions);
       return null;

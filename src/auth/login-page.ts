@@ -5,7 +5,7 @@
 
 const TEXT = {
   title: 'AguaVoz — Ingresar',
-  heading: 'AguaVoz',
+  heading: 'Ingresar a la consola',
   username: 'Usuario',
   password: 'Contraseña',
   submit: 'Ingresar',
@@ -31,12 +31,21 @@ export function renderLoginPage(options: { next?: string; username?: string; pro
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${TEXT.title}</title>
 <style>
-body{font-family:system-ui,sans-serif;max-width:22rem;margin:2rem auto;padding:0 1rem}
-label{display:block;margin-top:1rem}input{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}
-button{margin-top:1.25rem;padding:.6rem 1.2rem;font-size:1rem}.err{color:#a00}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f4f6f8}
+header{padding:.6em .75em;background:#0b5c7a;color:#fff;font-weight:700}
+main{max-width:22rem;margin:1.5rem auto;padding:0 1rem}
+h1{font-size:1.3em;margin:.3em 0 .8em}
+form{background:#fff;border:1px solid #d8dee4;border-radius:6px;padding:.9em 1em}
+label{display:block;font-size:.9em;margin:.6em 0 .2em}
+input{width:100%;padding:.5em;font:inherit;border:1px solid #b8c0c8;border-radius:4px}
+button{margin-top:1em;width:100%;min-height:2.6em;border:0;border-radius:4px;background:#0b5c7a;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+.err{padding:.6em .75em;border-radius:6px;background:#fde2e1;border:1px solid #e59a96}
 </style>
 </head>
 <body>
+<header>AguaVoz</header>
+<main>
 <h1>${TEXT.heading}</h1>
 ${problem}
 <form method="post" action="/login">
@@ -47,6 +56,7 @@ ${next}
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">${TEXT.submit}</button>
 </form>
+</main>
 </body>
 </html>
 `;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withStore } from '../app/open-store';
+import { describeStore, withStore } from '../app/open-store';
 import { createLocalityService } from '../localities/locality-service';
 import { newId } from '../shared/ids';
 
@@ -29,14 +29,15 @@ export function registerLocalityCommands(program: Command): void {
           isCatchAll: options.catchAll,
         });
         console.log(`added ${created.slug}: ${created.name} (${created.sectors.length} sectors, numbers: ${created.phoneNumbers.join(', ') || 'none'})`);
-      });
+      }, { create: true });
     });
 
   locality
     .command('list')
     .description('list localities')
     .action(async () => {
-      await withStore(async (repo) => {
+      await withStore(async (repo, config) => {
+        console.log(describeStore(config));
         const all = await createLocalityService({ repo, now: () => new Date().toISOString(), newId }).list();
         if (all.length === 0) console.log('no localities yet (the first `aguavoz start` seeds a demo one)');
         for (const l of all) {

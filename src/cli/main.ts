@@ -40,7 +40,7 @@ program
   .command('chat')
   .description('a terminal phone: text the running server as Twilio would and read the replies')
   .option('--url <url>', 'server URL', `http://127.0.0.1:${process.env.PORT ?? '3000'}`)
-  .option('--from <phone>', "the resident's phone (E.164)", '+51987000111')
+  .option('--from <phone>', "the phone you text from (E.164): a resident's, or a staff member's for SMS commands", '+51987000111')
   .option('--to <phone>', "the town's number (E.164)", '+51900000000')
   .option('--whatsapp', 'send as WhatsApp instead of SMS', false)
   .addOption(new Option('--wait <ms>', 'how long to wait for replies').default('8000'))

@@ -8,7 +8,7 @@
  */
 import type { ConsoleText } from './console-views';
 
-export type ConsoleErrorKind = 'forbidden' | 'not_found' | 'invalid_transition' | 'invalid_action' | 'unexpected';
+export type ConsoleErrorKind = 'forbidden' | 'not_found' | 'invalid_transition' | 'invalid_action' | 'ticket_changed' | 'unexpected';
 
 export interface ClassifiedError {
   kind: ConsoleErrorKind;
@@ -21,6 +21,7 @@ const BY_CODE: Record<string, ClassifiedError> = {
   ticket_not_found: { kind: 'not_found', httpStatus: 404 },
   invalid_transition: { kind: 'invalid_transition', httpStatus: 409 },
   invalid_action: { kind: 'invalid_action', httpStatus: 422 },
+  ticket_changed: { kind: 'ticket_changed', httpStatus: 409 },
 };
 
 /**

@@ -14,7 +14,9 @@ import type { Language } from '../domain/resident';
 import type { Translator } from '../i18n/translator';
 import type { Logger } from '../shared/logger';
 import type { Repository } from '../store/repository';
+import { TicketChangedError } from '../tickets/ticket-errors';
 import type { TicketService } from '../tickets/ticket-service-types';
+import { REPLY_COUNTER_PATH, replyCounterScript } from './reply-counter-script';
 import { isConsoleAction, parseActionForm } from './action-form';
 import { classifyError, refusalMessage } from './console-errors';
 import { createConsoleRenderer, createConsoleText, type ConsoleText } from './console-views';
@@ -71,7 +73,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   async function renderTicket(
     req: Request,
     res: Response,
-    options: { status?: number; flash?: string | null; error?: string | null; form?: ActionFormValues } = {},
+    options: { status?: number; flash?: string | null; error?: string | null; form?: ActionFormValues; changedEntryIds?: string[] } = {},
   ): Promise<void> {
     const page = await buildTicketPage(deps, {
       user: userOf(res),
@@ -79,6 +81,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
       now: new Date(deps.now()),
       text,
       form: options.form,
+      changedEntryIds: options.changedEntryIds,
     });
     send(req, res, 'ticket', { ...page, flash: options.flash ?? null, error: options.error ?? null }, options.status);
   }
@@ -86,6 +89,8 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.get('/', (_req, res) => {
     res.redirect(302, '/tickets');
   });
+
+  router.get(REPLY_COUNTER_PATH, replyCounterScript());
 
   router.get('/tickets', deps.auth.requireUser, async (req: Request, res: Response) => {
     try {
@@ -133,13 +138,29 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
           await renderTicket(req, res, { status: 422, error: text.t(parsed.messageKey), form });
           return;
         }
-        const updated = await deps.ticketService.perform(user, ticketId, parsed.action);
+        const version = typeof body.version === 'string' && body.version !== '' ? body.version : undefined;
+        const updated = await deps.ticketService.perform(user, ticketId, parsed.action, { expectedVersion: version });
         const [latest] = (await deps.repo.listTimeline(updated.id)).slice(-1);
         deps.logger.info({ userId: user.id, ticketId, action: type }, 'console action');
         setFlash(res, { action: type, unsent: latest?.data.residentNotified === false });
         res.redirect(303, `/tickets/${encodeURIComponent(ticketId)}`);
       } catch (error) {
         const { kind, httpStatus } = classifyError(error);
+        if (error instanceof TicketChangedError) {
+          // Someone else acted first: nothing was stored; show what changed and keep what was typed.
+          deps.logger.info({ userId: user.id, ticketId, action: type, code: kind }, 'console action refused: ticket changed');
+          try {
+            await renderTicket(req, res, {
+              status: httpStatus,
+              error: text.t('workday.console.changed', { status: text.t(`console.status.${error.ticket.status}`) }),
+              form,
+              changedEntryIds: error.changes.map((entry) => entry.id),
+            });
+          } catch (renderError) {
+            sendError(req, res, renderError);
+          }
+          return;
+        }
         if (kind !== 'invalid_transition' && kind !== 'invalid_action') {
           sendError(req, res, error);
           return;

@@ -24,6 +24,8 @@ export interface QueueQuery {
   sector: string | null;
   age: AgeOption | null;
   assignee: AssigneeOption;
+  /** Search words: a reference, a sector, the resident's words (see `searchTerms`). */
+  q: string | null;
   cursor: string | null;
 }
 
@@ -47,6 +49,7 @@ export function parseQueueQuery(query: Record<string, unknown>): QueueQuery {
     sector: text(query.sector, 100),
     age: pick(query.age, AGE_OPTIONS),
     assignee: pick(query.assignee, ASSIGNEE_OPTIONS) ?? 'any',
+    q: text(query.q, 100),
     cursor: text(query.cursor, 1000),
   };
 }
@@ -64,6 +67,7 @@ export function toTicketFilter(query: QueueQuery, options: { userId: string; now
   if (query.age) filter.createdTo = new Date(options.now.getTime() - AGE_MS[query.age]).toISOString();
   if (query.assignee === 'me') filter.assigneeId = options.userId;
   if (query.assignee === 'unassigned') filter.assigneeId = null;
+  if (query.q) filter.text = query.q;
   return filter;
 }
 
@@ -71,10 +75,15 @@ export function toTicketFilter(query: QueueQuery, options: { userId: string; now
 export function queueQueryString(query: QueueQuery, overrides: Partial<QueueQuery> = {}): string {
   const merged = { ...query, ...overrides };
   const params = new URLSearchParams();
-  for (const key of ['status', 'category', 'sector', 'age', 'assignee', 'cursor'] as const) {
+  for (const key of ['q', 'status', 'category', 'sector', 'age', 'assignee', 'cursor'] as const) {
     const value = merged[key];
     if (value && !(key === 'assignee' && value === 'any')) params.set(key, value);
   }
   const qs = params.toString();
   return qs ? `?${qs}` : '';
+}
+
+/** How many of the collapsible filters (not the search box) are set, for "Filtros (2 activos)". */
+export function activeFilterCount(query: QueueQuery): number {
+  return [query.status, query.category, query.sector, query.age, query.assignee === 'any' ? null : query.assignee].filter(Boolean).length;
 }

@@ -8,7 +8,8 @@ import { CATEGORIES, TICKET_STATUSES, type Ticket } from '../domain/ticket';
 import type { Repository } from '../store/repository';
 import type { TicketService } from '../tickets/ticket-service-types';
 import type { ConsoleText } from './console-views';
-import { AGE_OPTIONS, ASSIGNEE_OPTIONS, type QueueQuery, queueQueryString, toTicketFilter } from './queue-filter';
+import { ticketSummary } from '../operators/ticket-labels';
+import { activeFilterCount, AGE_OPTIONS, ASSIGNEE_OPTIONS, type QueueQuery, queueQueryString, toTicketFilter } from './queue-filter';
 import { nextDeadline, ticketAge } from './ticket-clock';
 
 export interface QueueRow {
@@ -23,7 +24,12 @@ export interface QueueRow {
   /** Shown only when above normal. */
   priority: string | null;
   needsOperator: boolean;
+  /** The start of what the resident wrote (their own words or the address), '' when none. */
+  snippet: string;
 }
+
+/** Characters of the resident's words shown under a queue row. */
+const SNIPPET_CHARS = 90;
 
 export interface QueuePageData {
   heading: string;
@@ -41,6 +47,8 @@ export interface QueuePageData {
   firstHref: string | null;
   /** Set when the cursor in the URL was stale and the first page is shown instead. */
   notice: string | null;
+  filtersLabel: string;
+  resultsFor: string | null;
 }
 
 export interface QueuePageDeps {
@@ -100,6 +108,9 @@ export async function buildQueuePage(
     nextHref: page.nextCursor ? `/tickets${queueQueryString(query, { cursor: page.nextCursor })}` : null,
     firstHref: query.cursor ? `/tickets${queueQueryString(query, { cursor: null })}` : null,
     notice,
+    filtersLabel:
+      activeFilterCount(query) > 0 ? text.t('workday.console.filters_active', { count: activeFilterCount(query) }) : text.t('workday.console.filters'),
+    resultsFor: query.q ? text.t('workday.console.results_for', { query: query.q }) : null,
   };
 }
 
@@ -139,5 +150,10 @@ function queueRow(ticket: Ticket, ctx: { now: Date; text: ConsoleText; userNames
       : text.t('console.queue.unassigned'),
     priority: ticket.priority === 'normal' ? null : text.t(`console.priority.${ticket.priority}`),
     needsOperator: ticket.needsOperator,
+    snippet: snippetOf(ticketSummary(ticket)),
   };
+}
+
+function snippetOf(words: string): string {
+  return words.length <= SNIPPET_CHARS ? words : `${words.slice(0, SNIPPET_CHARS - 1).trimEnd()}…`;
 }

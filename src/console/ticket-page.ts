@@ -12,6 +12,7 @@ import type { TicketActionType, TicketService, TicketView } from '../tickets/tic
 import { CONSOLE_ACTIONS } from './action-form';
 import type { ConsoleText } from './console-views';
 import { splitDuration, ticketAge } from './ticket-clock';
+import { replyCounter } from './reply-counter';
 
 /** What the operator typed, put back into the forms when an action was refused. */
 export interface ActionFormValues {
@@ -31,7 +32,7 @@ export const EMPTY_FORM_VALUES: ActionFormValues = {
 export interface TicketPageDeps {
   ticketService: Pick<TicketService, 'getTicketView'>;
   repo: Pick<Repository, 'listUsers' | 'getUser' | 'getLocality'>;
-  translator: Pick<Translator, 'keys' | 'render'>;
+  translator: Pick<Translator, 'keys' | 'render' | 'has'>;
 }
 
 /** Longest canned-reply preview in the select; the full text is what the resident gets. */
@@ -39,7 +40,15 @@ const CANNED_PREVIEW_CHARS = 70;
 
 export async function buildTicketPage(
   deps: TicketPageDeps,
-  options: { user: AuthenticatedUser; ticketId: string; now: Date; text: ConsoleText; form?: ActionFormValues },
+  options: {
+    user: AuthenticatedUser;
+    ticketId: string;
+    now: Date;
+    text: ConsoleText;
+    form?: ActionFormValues;
+    /** Ids of the timeline entries written since the version the operator acted on (a refused action). */
+    changedEntryIds?: string[];
+  },
 ) {
   const { user, now, text } = options;
   const view = await deps.ticketService.getTicketView(user, options.ticketId);
@@ -59,6 +68,28 @@ export async function buildTicketPage(
 
   return {
     title: text.t('console.ticket.title', { reference: ticket.reference }),
+    /** Sent back with every action: the version the operator is looking at. */
+    version: ticket.updatedAt,
+    related: {
+      tickets: view.related.tickets.map((other) => ({
+        href: `/tickets/${encodeURIComponent(other.id)}`,
+        label: text.t('workday.console.related_ticket', {
+          reference: other.reference,
+          category: text.t(`console.category.${other.category}`),
+          status: text.t(`console.status.${other.status}`),
+          created: text.time(other.createdAt, zone),
+        }),
+      })),
+      note: view.related.hiddenMessages > 0 ? text.t('workday.console.related_hidden', { count: view.related.hiddenMessages }) : null,
+    },
+    counter: replyCounter({
+      translator: deps.translator,
+      text,
+      channel: view.resident.channel,
+      language: view.resident.language,
+      reference: ticket.reference,
+      draft: options.form?.reply.text ?? '',
+    }),
     localityName: view.localityName,
     ticket: {
       id: ticket.id,
@@ -66,6 +97,7 @@ export async function buildTicketPage(
       category: text.t(`console.category.${ticket.category}`),
       status: text.t(`console.status.${ticket.status}`),
       priority: text.t(`console.priority.${ticket.priority}`),
+      priorityMark: ticket.priority !== 'normal',
       sector: ticket.sector ?? '—',
       location: ticket.location
         ? {
@@ -118,6 +150,19 @@ export async function buildTicketPage(
             ? text.t('console.ticket.not_notified')
             : null,
     })),
+    changes: view.timeline
+      .filter((entry) => options.changedEntryIds?.includes(entry.id))
+      .map((entry) =>
+        text.t('workday.console.change_line', {
+          at: text.time(entry.at, zone),
+          actor:
+            entry.actor === 'resident' || entry.actor === 'system'
+              ? text.t(`console.actor.${entry.actor}`)
+              : (names.get(entry.actor) ?? text.t('console.actor.operator')),
+          change: text.label(`console.timeline.${entry.type}`, entry.type),
+          text: entry.text ?? '',
+        }),
+      ),
     allowed,
     noActions: !CONSOLE_ACTIONS.some((a) => allowed[a]),
     users: users

@@ -1,4 +1,6 @@
 /** Operator-side accounts (issue 3). */
+import type { Language } from './resident';
+
 export const ROLES = ['operator', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -17,6 +19,13 @@ export interface User {
    * refused once they differ, so a reset ends every open session at once. Absent means 0.
    */
   sessionVersion?: number;
+  /** Language of the staff texts this user gets (alerts, SMS command answers); absent: Spanish. */
+  language?: Language;
+  /**
+   * When an admin disabled the account: no console sign-in, no API, no SMS commands, no alerts.
+   * Absent while the account is active. Kept (not deleted) so tickets still show who acted.
+   */
+  disabledAt?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -7,13 +7,14 @@ import helmet from 'helmet';
 import type { Container } from '../app/container';
 import { createInboundRouter } from '../messaging/inbound/inbound-router';
 import { createStatusCallbackRouter } from '../messaging/outbound/status-callback-router';
-import { createDevPhoneRouter } from './dev-phone-router';
+import { createDevPhoneRouter, DEV_PHONE_FEED_PATH } from './dev-phone-router';
 import { createHealthRouter } from './health-router';
 import { verifyTwilioSignature } from './twilio-webhook-auth';
 import { createApiRouter } from '../api/api-router';
 import { createConsoleAuth } from '../auth/console-auth';
 import { createConsoleRouter } from '../console/console-router';
 import { createIncidentConsoleRouter, incidentRows } from '../console/incident-console-router';
+import { createStaffAdminRouter } from '../console/staff-admin-router';
 import { createRequestLogging } from '../observability/request-logging';
 import { countTwilioWebhooks } from '../observability/webhook-metrics';
 import { trustProxySetting } from '../config/config';
@@ -51,7 +52,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
   // Who the client is (login throttling per IP): the socket's peer unless TRUST_PROXY names the
   // proxies in front. Loopback checks of local mode use the socket address, never this.
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
-  app.use(createRequestLogging({ logger }));
+  app.use(createRequestLogging({ logger, debugPaths: [DEV_PHONE_FEED_PATH] }));
   app.use(container.metrics.httpMiddleware);
   app.use(countTwilioWebhooks(container.metrics));
   app.use(
@@ -150,6 +151,9 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
       logger,
       truckAlertHours,
     }),
+  );
+  app.use(
+    createStaffAdminRouter({ repo, userService: container.users, inboundQueue: container.queues.inbound, translator: container.translator, auth, logger }),
   );
 
   app.use((_req, res) => {

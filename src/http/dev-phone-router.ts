@@ -1,7 +1,13 @@
 /**
- * Local mode only (no Twilio account): lets `aguavoz chat` read the replies the local transport
- * "sent" to a phone, straight from the outbox. Mounted only without Twilio credentials and
- * answering loopback callers only, because it exposes what was sent to a number.
+ * Local mode only (no Twilio account): lets `aguavoz chat` read what the local transport "sent" to
+ * a phone, straight from the outbox. Every phone the system writes to is readable, whoever it
+ * belongs to: a resident's bot replies, a staff member's command answers and alerts, a committee
+ * member's summaries. Mounted only without Twilio credentials and answering loopback callers
+ * only, because it exposes what was sent to a number.
+ *
+ * @example GET /dev/phone/messages?phone=%2B51987000999&after=2026-01-01T00:00:00.000Z
+ *   // { "messages": [{ "id": "…", "createdAt": "…", "kind": "alert", "body": "Nuevo reclamo …" }],
+ *   //   "recipient": "staff", "optedOut": false }
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -14,9 +20,16 @@ const querySchema = z.object({
   after: z.iso.datetime().optional(),
 });
 
-export function createDevPhoneRouter(deps: { repo: Repository }): Router {
+/** Newest rows read per poll; a chat polls every second, so this is far more than arrives between polls. */
+const FEED_LIMIT = 50;
+
+export const DEV_PHONE_FEED_PATH = '/dev/phone/messages';
+
+export type PhoneRecipient = 'resident' | 'staff' | 'unknown';
+
+export function createDevPhoneRouter(deps: { repo: Pick<Repository, 'findResidentByPhone' | 'findUserByPhone' | 'listOutboxToPhone'> }): Router {
   const router = Router();
-  router.get('/dev/phone/messages', async (req, res) => {
+  router.get(DEV_PHONE_FEED_PATH, async (req, res, next) => {
     if (!isLoopbackAddress(req.socket.remoteAddress)) {
       res.status(403).json({ error: { code: 'forbidden', message: 'local mode: loopback only' } });
       return;
@@ -27,18 +40,22 @@ export function createDevPhoneRouter(deps: { repo: Repository }): Router {
       res.status(400).json({ error: { code: 'invalid_request', message: 'phone (E.164) is required; after must be ISO-8601' } });
       return;
     }
-    const resident = await deps.repo.findResidentByPhone(phone);
-    if (!resident) {
-      res.json({ messages: [] });
-      return;
+    try {
+      const [rows, user, resident] = await Promise.all([
+        deps.repo.listOutboxToPhone(phone, { limit: FEED_LIMIT }),
+        deps.repo.findUserByPhone(phone),
+        deps.repo.findResidentByPhone(phone),
+      ]);
+      const after = parsed.data.after;
+      const messages = rows
+        .filter((row) => !after || row.createdAt > after)
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
+        .map((row) => ({ id: row.id, createdAt: row.createdAt, channel: row.channel, kind: row.kind, status: row.status, body: row.body }));
+      const recipient: PhoneRecipient = user ? 'staff' : resident ? 'resident' : 'unknown';
+      res.json({ messages, recipient, optedOut: resident?.optedOut ?? false });
+    } catch (error) {
+      next(error);
     }
-    const rows = await deps.repo.listOutboxByResident(resident.id, { limit: 50 });
-    const after = parsed.data.after;
-    const messages = rows
-      .filter((row) => !after || row.createdAt > after)
-      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
-      .map((row) => ({ id: row.id, createdAt: row.createdAt, channel: row.channel, status: row.status, body: row.body }));
-    res.json({ messages });
   });
   return router;
 }

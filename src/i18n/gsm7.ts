@@ -25,6 +25,22 @@ const EXTRA_REPLACEMENTS: Record<string, string> = {
   '¹': '1',
 };
 
+/**
+ * The tables behind {@link toGsm7}, for the console's live reply counter (the browser repeats the
+ * same transliteration): every GSM-7 character, those of the extension table (they cost two),
+ * and the replacements.
+ */
+export function gsm7Tables(): { alphabet: string; extension: string; replacements: Record<string, string> } {
+  let alphabet = '';
+  let extension = '';
+  for (const [code, bytes] of Object.entries(UnicodeToGsm as Record<string, number[]>)) {
+    const char = String.fromCharCode(Number(code));
+    alphabet += char;
+    if (bytes.length > 1) extension += char;
+  }
+  return { alphabet, extension, replacements: { ...(SmartEncodingMap as Record<string, string>), ...EXTRA_REPLACEMENTS } };
+}
+
 function isGsmChar(char: string): boolean {
   return char.length === 1 && UnicodeToGsm[char.charCodeAt(0)] !== undefined;
 }

@@ -27,6 +27,11 @@ export interface RequestLoggingOptions {
   logger: Logger;
   /** Exact paths (query ignored) whose successful requests are not logged. */
   quietPaths?: string[];
+  /**
+   * Exact paths whose successful requests are logged at debug, not info: `aguavoz chat` polls the
+   * local phone feed every second and would otherwise make most of the log.
+   */
+  debugPaths?: string[];
   /** Id for requests that bring none; default `crypto.randomUUID`. */
   newRequestId?: () => string;
 }
@@ -46,6 +51,7 @@ interface SerializedRequestLike {
  */
 export function createRequestLogging(options: RequestLoggingOptions): RequestHandler {
   const quiet = new Set(options.quietPaths ?? DEFAULT_QUIET_PATHS);
+  const debug = new Set(options.debugPaths ?? []);
   const newRequestId = options.newRequestId ?? randomUUID;
 
   const middleware = pinoHttp({
@@ -57,10 +63,10 @@ export function createRequestLogging(options: RequestLoggingOptions): RequestHan
       return id;
     },
     autoLogging: { ignore: (req: IncomingMessage) => quiet.has(pathOf(req.url)) },
-    customLogLevel(_req, res, error) {
+    customLogLevel(req, res, error) {
       if (error || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
-      return 'info';
+      return debug.has(pathOf(req.url)) ? 'debug' : 'info';
     },
     customSuccessMessage: (req, res) => `${req.method} ${safeUrl(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${safeUrl(req)} ${res.statusCode}`,

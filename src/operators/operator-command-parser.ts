@@ -13,7 +13,8 @@
 import { isValidReference, normalizeReferenceInput } from '../domain/reference';
 
 export type CommandLanguage = 'es' | 'en';
-export type ListOrder = 'newest' | 'oldest';
+/** `urgent` (the default): highest priority first, then the nearest SLA deadline. */
+export type ListOrder = 'urgent' | 'newest' | 'oldest';
 
 /** Commands that name a ticket; used to pick the usage hint when the reference is missing. */
 export type TicketCommandType = 'show' | 'reply' | 'acknowledge' | 'resolve';
@@ -113,9 +114,12 @@ export function parseOperatorCommand(text: string): OperatorCommand {
   }
 }
 
-/** `LISTA`, `LISTA VIEJOS`, `LISTA 2`, `LISTA VIEJOS 2`; anything else after LISTA is ignored. */
+/**
+ * `LISTA` (most urgent first), `LISTA VIEJOS`, `LISTA NUEVOS`, `LISTA 2`, `LISTA VIEJOS 2`;
+ * anything else after LISTA is ignored.
+ */
 function parseList(rest: string, language: CommandLanguage): OperatorCommand {
-  let order: ListOrder = 'newest';
+  let order: ListOrder = 'urgent';
   let page = 1;
   for (const token of rest.split(/\s+/).filter(Boolean).slice(0, 2)) {
     const normalized = normalizeWord(token);

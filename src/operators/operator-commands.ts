@@ -16,16 +16,16 @@
 import { ForbiddenError, type AuthenticatedUser } from '../auth/auth-types';
 import type { Locality } from '../domain/locality';
 import type { OutboxMessage } from '../domain/message';
-import type { Channel } from '../domain/resident';
-import type { TicketStatus, TimelineType } from '../domain/ticket';
+import type { Channel, Language } from '../domain/resident';
+import type { Ticket, TicketStatus, TimelineType } from '../domain/ticket';
 import type { User } from '../domain/user';
 import type { Translator } from '../i18n/translator';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import type { Logger } from '../shared/logger';
 import { NotFoundError, type Repository } from '../store/repository';
-import { TicketActionError, TicketTransitionError } from '../tickets/ticket-errors';
+import { TicketActionError, TicketChangedError, TicketTransitionError } from '../tickets/ticket-errors';
 import type { TicketActionInput, TicketService } from '../tickets/ticket-service-types';
-import { parseOperatorCommand, type CommandLanguage, type OperatorCommand } from './operator-command-parser';
+import { parseOperatorCommand, type ListOrder, type OperatorCommand } from './operator-command-parser';
 import { renderTicketList, renderTicketShow } from './operator-list-view';
 
 export const OPERATOR_COMMAND_KIND = 'operator_command';
@@ -77,6 +77,10 @@ export async function isOperatorSender(repo: Pick<Repository, 'findUserByPhone'>
 
 type Say = (key: string, params?: Record<string, string | number>) => string;
 
+const PRIORITY_RANK: Record<Ticket['priority'], number> = { urgent: 0, high: 1, normal: 2 };
+/** Ranking loads every working ticket; beyond this many, the rest follow by deadline only. */
+const MAX_RANKED_TICKETS = 1000;
+
 export function createOperatorCommandHandler(deps: OperatorCommandDeps): OperatorCommandHandler {
   const pageSize = deps.listPageSize ?? 3;
 
@@ -110,10 +114,12 @@ export function createOperatorCommandHandler(deps: OperatorCommandDeps): Operato
     if (error instanceof NotFoundError || error instanceof ForbiddenError) return say('operator.not_found', { reference });
     if (error instanceof TicketTransitionError) return say('operator.not_allowed', { reference, action, status: error.status });
     if (error instanceof TicketActionError) return say('operator.invalid_text', { reference });
+    // Another operator (or the resident) changed it a moment ago: nothing was stored; say how it is now.
+    if (error instanceof TicketChangedError) return say('workday.changed_sms', { reference, status: error.ticket.status });
     throw error;
   }
 
-  async function answer(command: OperatorCommand, user: AuthenticatedUser, say: Say, language: CommandLanguage): Promise<string> {
+  async function answer(command: OperatorCommand, user: AuthenticatedUser, say: Say, language: Language): Promise<string> {
     switch (command.type) {
       case 'help':
         return say('operator.help');
@@ -154,8 +160,20 @@ export function createOperatorCommandHandler(deps: OperatorCommandDeps): Operato
     }
   }
 
-  /** Walks the queue's cursor to the requested page (a few pages at most in a small town). */
-  async function listPage(user: AuthenticatedUser, order: 'newest' | 'oldest', pageNumber: number) {
+  /**
+   * One page of the operator's working tickets. `oldest`/`newest` page through the store; the
+   * default `urgent` ranks every working ticket (a small town has a few dozen at most) by priority,
+   * then by the nearest SLA deadline, so an urgent ticket is never on page 2.
+   */
+  async function listPage(user: AuthenticatedUser, order: ListOrder, pageNumber: number): Promise<Ticket[]> {
+    if (order === 'urgent') {
+      const all = await workingTickets(user, 'due');
+      const ranked = all
+        .map((ticket, index) => ({ ticket, index }))
+        .sort((a, b) => PRIORITY_RANK[a.ticket.priority] - PRIORITY_RANK[b.ticket.priority] || a.index - b.index)
+        .map(({ ticket }) => ticket);
+      return ranked.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+    }
     let cursor: string | null = null;
     for (let page = 1; ; page += 1) {
       const result = await deps.ticketService.listQueue(user, {
@@ -170,10 +188,22 @@ export function createOperatorCommandHandler(deps: OperatorCommandDeps): Operato
     }
   }
 
+  async function workingTickets(user: AuthenticatedUser, sort: 'due'): Promise<Ticket[]> {
+    const tickets: Ticket[] = [];
+    let cursor: string | null = null;
+    do {
+      const result = await deps.ticketService.listQueue(user, { statuses: [...WORKING_STATUSES], sort, limit: 100, cursor });
+      tickets.push(...result.items);
+      cursor = result.nextCursor;
+    } while (cursor && tickets.length < MAX_RANKED_TICKETS);
+    return tickets;
+  }
+
   return {
     async handle(input) {
       const command = parseOperatorCommand(input.text);
-      const language = command.language;
+      // The staff member's own language when they chose one; otherwise that of the command words.
+      const language: Language = input.user.language ?? command.language;
       const say: Say = (key, params = {}) => deps.translator.render(key, language, params);
       let text: string;
       try {

@@ -17,7 +17,9 @@ import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
 import type { Logger } from '../shared/logger';
 import type { Repository } from '../store/repository';
 import { toAuthenticatedUser } from '../users/user-service';
-import { isOperatorSender, type OperatorCommandHandler } from './operator-commands';
+import type { Translator } from '../i18n/translator';
+import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
+import { isOperatorSender, OPERATOR_COMMAND_KIND, type OperatorCommandHandler } from './operator-commands';
 
 export interface OperatorInboundDeps {
   repo: Pick<Repository, 'findUserByPhone' | 'commit'>;
@@ -26,6 +28,9 @@ export interface OperatorInboundDeps {
   logger: Logger;
   /** When the message is applied (the processor's clock). */
   now: () => string;
+  /** For the answer to a disabled account. */
+  translator: Pick<Translator, 'render'>;
+  newId: () => string;
 }
 
 export interface OperatorTurn {
@@ -43,6 +48,31 @@ export function createOperatorInbound(deps: OperatorInboundDeps): OperatorInboun
     async handle(message, locality) {
       const user = await isOperatorSender(deps.repo, message.fromPhone);
       if (!user) return null;
+      if (user.disabledAt) {
+        // Still a staff number (never a resident conversation), but it may no longer act.
+        const outbox = user.phone
+          ? [
+              newOutboxMessage({
+                id: deps.newId(),
+                now: deps.now(),
+                channel: message.channel,
+                toPhone: user.phone,
+                fromPhone: message.toPhone,
+                text: deps.translator.render('workday.account_disabled', user.language ?? 'es'),
+                kind: OPERATOR_COMMAND_KIND,
+                userId: user.id,
+                residentId: null,
+              }),
+            ]
+          : [];
+        await deps.repo.commit({
+          inboundProcessed: { id: message.id, at: deps.now(), residentId: null, localityId: locality?.id ?? null },
+          outbox,
+        });
+        await deps.dispatcher.enqueue(outbox.map((row) => row.id));
+        deps.logger.info({ messageId: message.id, userId: user.id }, 'staff message from a disabled account refused');
+        return { userId: user.id, outboxIds: outbox.map((row) => row.id) };
+      }
       const result = await deps.commands.handle({
         user: toAuthenticatedUser(user),
         text: message.body,

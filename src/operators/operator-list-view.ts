@@ -11,6 +11,8 @@ import { toGsm7 } from '../i18n/gsm7';
 import { measureSms } from '../i18n/sms-segments';
 import type { OperatorCommand } from './operator-command-parser';
 import {
+  ticketAddress,
+  ticketWords,
   ageLabel,
   categoryPhrase,
   categoryWord,
@@ -42,13 +44,14 @@ export function renderTicketList(input: {
 
   const header = t.render('operator.list_header', language, { total: input.total, page: command.page, pages });
   const more =
-    command.page < pages ? t.render('operator.list_more', language, { order: command.order, next: command.page + 1 }) : null;
+    command.page < pages ? t.render('workday.list_more', language, { order: command.order, next: command.page + 1 }) : null;
   let text = '';
   for (const width of SECTOR_WIDTHS) {
     const lines = input.tickets.map((ticket) =>
       t
-        .render('operator.list_line', language, {
+        .render('workday.list_line', language, {
           reference: ticket.reference,
+          priority: ticket.priority,
           category: categoryWord(t, ticket.category, language),
           sector: width === 0 ? '' : shorten(sectorLabel(t, ticket.sector, language), width),
           age: ageLabel(t, ticket.createdAt, input.now, language),
@@ -61,18 +64,30 @@ export function renderTicketList(input: {
   return text;
 }
 
+/**
+ * `VER`: what a field worker needs to go there — status, urgency, category, sector, the address
+ * the resident gave (or their WhatsApp pin) and their own words, shortened to fit one segment.
+ */
 export function renderTicketShow(input: { translator: LabelTranslator; language: Language; now: string; ticket: Ticket }): string {
   const { translator: t, language, ticket } = input;
-  return fitOneSegment(ticketSummary(ticket), (summary) =>
-    t.render('operator.show', language, {
+  const address = ticketAddress(ticket);
+  const render = (summary: string, where: string) =>
+    t.render('workday.show', language, {
       reference: ticket.reference,
       status: ticket.status,
+      priority: ticket.priority,
       category: categoryPhrase(t, ticket.category, language),
       sector: sectorLabel(t, ticket.sector, language),
       age: ageLabel(t, ticket.createdAt, input.now, language),
+      hasAddress: where === '' ? 'no' : 'yes',
+      address: where,
       summary,
-    }),
-  );
+    });
+  const summary = ticketWords(ticket);
+  const whole = fitOneSegment(summary, (words) => render(words, address));
+  if (measureSms(toGsm7(whole)).segments <= 1) return whole;
+  // Even without the resident's words it does not fit: shorten the address too.
+  return fitOneSegment(address, (where) => render('', where));
 }
 
 function shorten(text: string, width: number): string {

@@ -51,6 +51,34 @@ export function ticketSummary(ticket: Pick<Ticket, 'details' | 'location'>): str
   return ticket.location?.label?.trim() ?? '';
 }
 
+/** Details that say where the problem is, in the order the flows ask them. */
+const ADDRESS_FIELDS = ['where', 'address'] as const;
+/** Details in the resident's own words that are not the address. */
+const WORDS_FIELDS = ['description', 'problem_text'] as const;
+
+/**
+ * Where to go: the address or landmark the resident typed, else the label of their WhatsApp pin,
+ * else its coordinates; '' when the flow captured none.
+ */
+export function ticketAddress(ticket: Pick<Ticket, 'details' | 'location'>): string {
+  for (const field of ADDRESS_FIELDS) {
+    const value = ticket.details[field];
+    if (typeof value === 'string' && value.trim() !== '') return value.replace(/\s+/g, ' ').trim();
+  }
+  const location = ticket.location;
+  if (!location) return '';
+  return location.label?.trim() || `${location.lat.toFixed(5)},${location.lng.toFixed(5)}`;
+}
+
+/** The resident's own words about the problem (not the address); '' when none. */
+export function ticketWords(ticket: Pick<Ticket, 'details'>): string {
+  for (const field of WORDS_FIELDS) {
+    const value = ticket.details[field];
+    if (typeof value === 'string' && value.trim() !== '') return value.replace(/\s+/g, ' ').trim();
+  }
+  return '';
+}
+
 const ELLIPSIS = '...';
 
 /**

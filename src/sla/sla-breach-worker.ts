@@ -37,7 +37,7 @@ export interface SlaBreachCheckerDeps {
   scheduler: Pick<SlaScheduler, 'schedule'>;
   now: () => string;
   logger: Logger;
-  /** Language of staff alerts; default Spanish. */
+  /** Language of staff alerts for users who chose none; default Spanish. */
   staffLanguage?: Language;
   /** Called once per recorded breach (e.g. `metrics.slaBreaches.inc({ category })`). */
   onBreach?: (ticket: Ticket) => void;
@@ -73,7 +73,7 @@ export function createSlaBreachChecker(deps: SlaBreachCheckerDeps): SlaBreachChe
     };
     const rows = staffAlertRows({
       recipients,
-      text: breachText(deps.translator, ticket, locality, kind, breachedAt, language),
+      text: (recipient) => breachText(deps.translator, ticket, locality, kind, breachedAt, recipient.language ?? language),
       ticketId: ticket.id,
       locality,
       now: at,

@@ -28,7 +28,12 @@ export interface UnitOfWork {
   inboundFailed?: { id: string; at: string; residentId: string | null; localityId: string | null };
   residentUpdates?: Array<{ id: string; patch: Partial<Omit<Resident, 'id' | 'phone' | 'createdAt'>> }>;
   ticketsCreated?: Ticket[];
-  ticketUpdates?: Array<{ id: string; patch: Partial<Omit<Ticket, 'id' | 'reference' | 'createdAt'>> }>;
+  /**
+   * `expectedUpdatedAt` makes the write conditional (optimistic version check): when the stored
+   * ticket's `updatedAt` differs, the whole unit is refused with {@link StaleTicketError}, so an
+   * operator acting on a ticket another one just changed overwrites nothing.
+   */
+  ticketUpdates?: Array<{ id: string; patch: Partial<Omit<Ticket, 'id' | 'reference' | 'createdAt'>>; expectedUpdatedAt?: string }>;
   timeline?: TimelineEntry[];
   outbox?: OutboxMessage[];
   /**
@@ -118,6 +123,12 @@ export interface TicketFilter {
   createdFrom?: string;
   createdTo?: string;
   /**
+   * Words an operator searched for: every word must match the reference (its start), the sector
+   * or one of the details the flow captured (the resident's words), case-insensitively.
+   * See {@link searchTerms}.
+   */
+  text?: string;
+  /**
    * `due`: most urgent first, by the next open SLA deadline (first response while unanswered, else
    * resolution; none last), then oldest. `created`: newest first.
    */
@@ -125,6 +136,22 @@ export interface TicketFilter {
   limit?: number;
   /** Opaque cursor returned by a previous page. */
   cursor?: string | null;
+}
+
+/** A change to a user; `null` clears the optional `language` and `disabledAt`. */
+export type UserPatch = Partial<Omit<User, 'id' | 'createdAt' | 'language' | 'disabledAt'>> & {
+  language?: User['language'] | null;
+  disabledAt?: string | null;
+};
+
+/** At most 5 words of 2+ characters, as both adapters match them. @example searchTerms(' fuga  Mercado ') // ['fuga', 'mercado'] */
+export function searchTerms(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word.length >= 2)
+    .slice(0, 5);
 }
 
 export interface Page<T> {
@@ -181,6 +208,17 @@ export interface Repository {
    */
   recordInboundFailure(id: string, failure: { at: string; reason: string }): Promise<InboundMessage>;
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]>;
+  /**
+   * Dead-lettered messages (`failedAt` set), most recently failed first; `localityIds` keeps those
+   * of these localities plus the ones no locality answered (null), for an operator's console.
+   */
+  listDeadLetteredInbound(options: { localityIds?: string[]; limit: number }): Promise<InboundMessage[]>;
+  /**
+   * Makes a dead-lettered message pending again (clears `failedAt` and the failure count) so the
+   * worker retries it, e.g. after the bug that failed it is fixed. `requeued: false` (nothing
+   * written) when it was not dead-lettered; NotFoundError for an unknown id.
+   */
+  requeueDeadLetteredInbound(id: string): Promise<{ requeued: boolean; message: InboundMessage }>;
 
   // Tickets
   getTicket(id: string): Promise<Ticket | null>;
@@ -196,6 +234,11 @@ export interface Repository {
   /** For the sweeper: rows still `queued` that were created before `createdBefore`. */
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]>;
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]>;
+  /**
+   * Every row addressed to one phone, whoever it is (resident, staff member, committee member),
+   * newest first: what the local-mode phone feed shows `aguavoz chat`.
+   */
+  listOutboxToPhone(toPhone: string, options: { limit: number }): Promise<OutboxMessage[]>;
   /**
    * For ordered sending: one recipient's rows still `queued` and created at or before
    * `createdAtOrBefore`, oldest first (same instant: the order they were written), up to `limit`.
@@ -235,7 +278,8 @@ export interface Repository {
   findUserByUsername(username: string): Promise<User | null>;
   findUserByPhone(phone: string): Promise<User | null>;
   listUsers(filter?: { localityId?: string }): Promise<User[]>;
-  updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User>;
+  /** `language: null` / `disabledAt: null` clear those fields (they read back absent). */
+  updateUser(id: string, patch: UserPatch): Promise<User>;
   createApiToken(token: ApiToken): Promise<ApiToken>;
   /** Revoked tokens too: refusing them is the caller's decision (it can then say why). */
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
@@ -264,6 +308,18 @@ export class NotFoundError extends Error {
   constructor(readonly entity: string, readonly id: string) {
     super(`${entity} ${id} not found`);
     this.name = 'NotFoundError';
+  }
+}
+
+/**
+ * A conditional ticket update found the ticket changed since it was read (another operator, a
+ * resident's answer): nothing of the unit was written. The caller re-reads and shows what changed.
+ */
+export class StaleTicketError extends Error {
+  readonly code = 'stale_ticket';
+  constructor(readonly ticketId: string) {
+    super(`ticket ${ticketId} changed since it was read`);
+    this.name = 'StaleTicketError';
   }
 }
 

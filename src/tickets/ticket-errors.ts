@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../domain/ticket';
+import type { Ticket, TicketStatus, TimelineEntry } from '../domain/ticket';
 import type { TicketActionType } from './ticket-actions';
 
 /**
@@ -60,4 +60,22 @@ const STATUS_WORDS: Record<TicketStatus, string> = {
 
 function article(status: TicketStatus): string {
   return /^[aeiou]/.test(STATUS_WORDS[status]) ? 'an' : 'a';
+}
+
+/**
+ * The ticket changed after the operator looked at it (another operator acted, the resident
+ * answered): the action is refused and nothing is stored, so nothing is silently overwritten.
+ * Carries the ticket as it is now and what happened since, for the console, the API (409) and
+ * the SMS answer to show.
+ */
+export class TicketChangedError extends Error {
+  readonly code = 'ticket_changed' as const;
+  constructor(
+    readonly ticket: Ticket,
+    /** Timeline entries written after the version the operator acted on, oldest first. */
+    readonly changes: TimelineEntry[],
+  ) {
+    super(`ticket ${ticket.reference} changed since it was read (now ${ticket.status})`);
+    this.name = 'TicketChangedError';
+  }
 }

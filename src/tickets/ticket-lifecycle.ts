@@ -105,12 +105,16 @@ export function applyTicketAction(
         [entry('assigned', { data: { assigneeId: act.assigneeId, previousAssigneeId: ticket.assigneeId } })],
         null,
       );
-    case 'reply':
+    case 'reply': {
+      // Answering a new ticket acknowledges it: the resident heard from a person, so it is no
+      // longer "Nuevo" (the reply itself is the message they get, not a second "received" one).
+      const acknowledges = ticket.status === 'open';
       return result(
-        firstResponse,
-        [entry('replied', { text: act.text, isPublic: true })],
+        acknowledges ? { ...firstResponse, status: 'acknowledged', acknowledgedAt: ticket.acknowledgedAt ?? now } : firstResponse,
+        [entry('replied', { text: act.text, isPublic: true, ...(acknowledges ? { data: { acknowledged: true } } : {}) })],
         notify('notify.operator_reply', { text: act.text }),
       );
+    }
     case 'add_note':
       return result({}, [entry('note_added', { text: act.text })], null);
     case 'start':

@@ -30,13 +30,34 @@ export interface TranscriptLine {
   status: OutboxStatus | null;
 }
 
+/** Another ticket of the same resident, for a link (never its details: they may name a holder or a DNI). */
+export interface RelatedTicket {
+  id: string;
+  reference: string;
+  category: Ticket['category'];
+  status: Ticket['status'];
+  createdAt: string;
+}
+
 export interface TicketView {
   ticket: Ticket;
   timeline: TimelineEntry[];
+  /** This ticket's conversation only: the messages that opened it and those about it since. */
   transcript: TranscriptLine[];
+  /** The resident's other tickets the user may open, oldest first, and how many messages belong to them. */
+  related: { tickets: RelatedTicket[]; hiddenMessages: number };
   resident: { maskedPhone: string; language: Language; channel: Channel; optedOut: boolean };
   localityName: string;
   allowedActions: TicketActionType[];
+}
+
+export interface PerformOptions {
+  /**
+   * The ticket's version (its `updatedAt`) the operator saw when choosing the action. When the
+   * ticket has changed since, TicketChangedError (nothing stored). Without it the action still
+   * never overwrites a change made between this call's read and its write.
+   */
+  expectedVersion?: string;
 }
 
 export interface TicketService {
@@ -51,5 +72,5 @@ export interface TicketService {
    * transition, nothing changed), one atomic commit (ticket patch, timeline, outbox to the
    * resident), then the send jobs. Returns the updated ticket.
    */
-  perform(user: AuthenticatedUser, ticketId: string, action: TicketActionInput): Promise<Ticket>;
+  perform(user: AuthenticatedUser, ticketId: string, action: TicketActionInput, options?: PerformOptions): Promise<Ticket>;
 }

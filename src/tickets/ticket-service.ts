@@ -15,9 +15,9 @@ import type { Translator } from '../i18n/translator';
 import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
 import { maskPhone } from '../shared/phone';
 import type { Logger } from '../shared/logger';
-import { NotFoundError, type Repository } from '../store/repository';
+import { NotFoundError, StaleTicketError, type Repository } from '../store/repository';
 import type { TicketAction } from './ticket-actions';
-import { TicketActionError } from './ticket-errors';
+import { TicketActionError, TicketChangedError } from './ticket-errors';
 import { applyTicketAction } from './ticket-lifecycle';
 import type { TicketActionInput, TicketActionType, TicketService, TicketView } from './ticket-service-types';
 import { allowedActions, OPERATOR_ACTIONS } from './ticket-transitions';
@@ -40,6 +40,34 @@ export interface TicketServiceDeps {
   reopenWindowDays?: number;
   /** Messages each way shown in a ticket's transcript (default 200). */
   transcriptLimit?: number;
+  /**
+   * A message this many minutes (or less) before a ticket opened is part of the conversation that
+   * opened it; later ones belong to the latest ticket before them (default 60).
+   */
+  captureWindowMinutes?: number;
+}
+
+const DEFAULT_CAPTURE_WINDOW_MINUTES = 60;
+
+/**
+ * Which messages belong to `ticket`'s conversation: rows tied to a ticket by id go to that
+ * ticket; any other message goes to the first ticket opened within `windowMinutes` after it (the
+ * conversation that opened it), or else to the latest ticket opened before it (follow-ups).
+ */
+export function conversationOwner(
+  residentTickets: Array<Pick<Ticket, 'id' | 'createdAt'>>,
+  ticket: Pick<Ticket, 'id'>,
+  windowMinutes: number,
+): (at: string, ticketId: string | null) => boolean {
+  const sorted = [...residentTickets].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const windowMs = windowMinutes * 60_000;
+  return (at, ticketId) => {
+    if (ticketId) return ticketId === ticket.id;
+    const ms = Date.parse(at);
+    const opened = sorted.find((t) => Date.parse(t.createdAt) >= ms && Date.parse(t.createdAt) - ms <= windowMs);
+    const owner = opened ?? [...sorted].reverse().find((t) => Date.parse(t.createdAt) <= ms) ?? sorted[0];
+    return owner === undefined || owner.id === ticket.id;
+  };
 }
 
 const REFERENCE_PATTERN = /^\d{7}$/;
@@ -94,6 +122,13 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       default:
         return action;
     }
+  }
+
+  /** The ticket as stored now and what happened to it after `version`, for a refused action. */
+  async function changedSince(ticketId: string, version: string): Promise<TicketChangedError> {
+    const [current, timeline] = await Promise.all([repo.getTicket(ticketId), repo.listTimeline(ticketId)]);
+    if (!current) throw new NotFoundError('ticket', ticketId);
+    return new TicketChangedError(current, timeline.filter((entry) => entry.at > version));
   }
 
   function markNotice(entries: TimelineEntry[], data: Record<string, unknown>): TimelineEntry[] {
@@ -151,13 +186,24 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         }
         visibleOutbox.push(row);
       }
+      const visibleInbound = inbound.filter((m) => m.localityId === null || canAccessLocality(user, m.localityId));
+      const residentTickets = (await repo.listTickets({ residentId: resident.id, sort: 'created_asc', limit: 100 })).items;
+      const owner = conversationOwner(residentTickets, ticket, deps.captureWindowMinutes ?? DEFAULT_CAPTURE_WINDOW_MINUTES);
+      const mine = {
+        inbound: visibleInbound.filter((m) => owner(m.receivedAt, null)),
+        outbox: visibleOutbox.filter((row) => owner(row.createdAt, row.ticketId)),
+      };
+      const hiddenMessages = visibleInbound.length + visibleOutbox.length - mine.inbound.length - mine.outbox.length;
       return {
         ticket,
         timeline,
-        transcript: buildTranscript({
-          inbound: inbound.filter((m) => m.localityId === null || canAccessLocality(user, m.localityId)),
-          outbox: visibleOutbox,
-        }),
+        transcript: buildTranscript(mine),
+        related: {
+          tickets: residentTickets
+            .filter((other) => other.id !== ticket.id && canAccessLocality(user, other.localityId))
+            .map((other) => ({ id: other.id, reference: other.reference, category: other.category, status: other.status, createdAt: other.createdAt })),
+          hiddenMessages,
+        },
         resident: {
           maskedPhone: maskPhone(resident.phone),
           language: resident.language,
@@ -169,8 +215,11 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       };
     },
 
-    async perform(user, ticketId, action) {
+    async perform(user, ticketId, action, options = {}) {
       const ticket = await loadTicket(user, ticketId);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== ticket.updatedAt) {
+        throw await changedSince(ticket.id, options.expectedVersion);
+      }
       const resident = await repo.getResident(ticket.residentId);
       const language = resident?.language ?? ticket.reporterLanguage;
       const now = deps.now();
@@ -210,7 +259,13 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         }
       }
 
-      await repo.commit({ ticketUpdates: [{ id: ticket.id, patch: result.patch }], timeline, outbox });
+      try {
+        const patch = { ...result.patch, updatedAt: laterThan(now, ticket.updatedAt) };
+        await repo.commit({ ticketUpdates: [{ id: ticket.id, patch, expectedUpdatedAt: ticket.updatedAt }], timeline, outbox });
+      } catch (error) {
+        if (error instanceof StaleTicketError) throw await changedSince(ticket.id, ticket.updatedAt);
+        throw error;
+      }
       deps.logger.info(
         { ticketId: ticket.id, userId: user.id, action: action.type, outboxId: outbox[0]?.id ?? null },
         'ticket action applied',
@@ -233,4 +288,12 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       return updated;
     },
   };
+}
+
+/**
+ * The action's time, strictly after the ticket's last change: `updatedAt` is the ticket's version,
+ * so two changes in the same millisecond (or under a stopped test clock) must still differ.
+ */
+function laterThan(now: string, previous: string): string {
+  return Date.parse(now) > Date.parse(previous) ? now : new Date(Date.parse(previous) + 1).toISOString();
 }

@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import type { AuthenticatedUser } from '../auth/auth-types';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/password-hasher';
+import { LANGUAGES, type Language } from '../domain/resident';
 import { ROLES, type Role, type User } from '../domain/user';
 import { normalizePhone } from '../shared/phone';
-import { UniqueViolationError, type Repository } from '../store/repository';
+import { UniqueViolationError, type Repository, type UserPatch } from '../store/repository';
 import { generatePassword } from './password-generator';
 import { UserConflictError, UserInputError, UserNotFoundError } from './user-errors';
 
@@ -25,6 +26,8 @@ export interface AddUserInput {
   /** Chosen password; a strong one is generated when absent. */
   password?: string;
   onDuty?: boolean;
+  /** Language of the staff texts the user gets; Spanish when absent. */
+  language?: Language;
 }
 
 export interface UpdateUserInput {
@@ -33,6 +36,7 @@ export interface UpdateUserInput {
   localityIds?: string[];
   phone?: string | null;
   onDuty?: boolean;
+  language?: Language;
 }
 
 export interface EnsureFirstAdminResult {
@@ -52,6 +56,14 @@ export interface UserService {
    * user's `sessionVersion`, which ends every console session they have open.
    */
   resetPassword(usernameOrId: string, options?: { password?: string }): Promise<{ password: string }>;
+  /**
+   * Disables the account: no console sign-in (open sessions end at their next request), no API
+   * (every token is revoked), no SMS commands, no alerts. Idempotent; `tokensRevoked` counts the
+   * tokens this call revoked.
+   */
+  disableUser(usernameOrId: string): Promise<{ user: UserSummary; tokensRevoked: number; alreadyDisabled: boolean }>;
+  /** Lets the account sign in again (with its password; revoked tokens stay revoked). */
+  enableUser(usernameOrId: string): Promise<{ user: UserSummary; alreadyEnabled: boolean }>;
   /** Creates `admin` when the users table is empty (first start); a no-op afterwards. */
   ensureFirstAdmin(options?: { password?: string }): Promise<EnsureFirstAdminResult>;
   /** The user when the password matches, otherwise null (same timing for unknown usernames). */
@@ -104,6 +116,7 @@ const addUserSchema = z
     phone: phoneSchema,
     password: passwordSchema.optional(),
     onDuty: z.boolean().optional(),
+    language: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }).optional(),
   })
   .refine((input) => input.role === 'admin' || input.localityIds.length > 0, {
     path: ['localityIds'],
@@ -116,6 +129,7 @@ const updateUserSchema = z.object({
   localityIds: localityIdsSchema.optional(),
   phone: phoneSchema,
   onDuty: z.boolean().optional(),
+  language: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }).optional(),
 });
 
 function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -140,6 +154,7 @@ export function toAuthenticatedUser(user: User | UserSummary): AuthenticatedUser
     role: user.role,
     localityIds: [...user.localityIds],
     phone: user.phone,
+    ...(user.language ? { language: user.language } : {}),
   };
 }
 
@@ -204,6 +219,7 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
       phone: parsed.phone ?? null,
       localityIds,
       onDuty: parsed.onDuty ?? true,
+      ...(parsed.language ? { language: parsed.language } : {}),
       passwordHash: await hashPassword(password),
       createdAt: at,
       updatedAt: at,
@@ -218,7 +234,9 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
       await verifyPassword(password, await dummyPasswordHash());
       return null;
     }
-    if (!(await verifyPassword(password, user.passwordHash))) return null;
+    // A disabled account is refused like a wrong password (after the same work), so the form does
+    // not tell a stranger which usernames exist.
+    if (!(await verifyPassword(password, user.passwordHash)) || user.disabledAt) return null;
     return { user: toAuthenticatedUser(user), sessionVersion: user.sessionVersion ?? 0 };
   }
 
@@ -244,10 +262,11 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
         throw new UserInputError(['localityIds: operators and supervisors need at least one locality']);
       }
       await assertFree({ phone: parsed.phone }, user.id);
-      const changes: Partial<Omit<User, 'id' | 'createdAt'>> = { role, localityIds, updatedAt: deps.now() };
+      const changes: UserPatch = { role, localityIds, updatedAt: deps.now() };
       if (parsed.name !== undefined) changes.name = parsed.name;
       if (parsed.phone !== undefined) changes.phone = parsed.phone;
       if (parsed.onDuty !== undefined) changes.onDuty = parsed.onDuty;
+      if (parsed.language !== undefined) changes.language = parsed.language;
       const updated = await repo.updateUser(user.id, changes).catch(conflictFrom);
       return summarize(updated);
     },
@@ -263,13 +282,37 @@ export function createUserService(deps: { repo: Repository; now: () => string; n
       return { password };
     },
 
+    async disableUser(usernameOrId) {
+      const user = await requireUser(usernameOrId);
+      const at = deps.now();
+      const alreadyDisabled = Boolean(user.disabledAt);
+      const updated = alreadyDisabled
+        ? user
+        : await repo.updateUser(user.id, { disabledAt: at, sessionVersion: (user.sessionVersion ?? 0) + 1, updatedAt: at });
+      let tokensRevoked = 0;
+      for (const token of await repo.listApiTokens(user.id)) {
+        if (token.revokedAt) continue;
+        await repo.revokeApiToken(token.id, at);
+        tokensRevoked += 1;
+      }
+      return { user: summarize(updated), tokensRevoked, alreadyDisabled };
+    },
+
+    async enableUser(usernameOrId) {
+      const user = await requireUser(usernameOrId);
+      if (!user.disabledAt) return { user: summarize(user), alreadyEnabled: true };
+      const updated = await repo.updateUser(user.id, { disabledAt: null, updatedAt: deps.now() });
+      return { user: summarize(updated), alreadyEnabled: false };
+    },
+
     async ensureFirstAdmin(options = {}) {
       const existing = await repo.listUsers();
       if (existing.length > 0) return { created: false, username: FIRST_ADMIN_USERNAME };
       try {
         const { password } = await addUser({
           username: FIRST_ADMIN_USERNAME,
-          name: 'Administrator',
+          // The console speaks Spanish: the header shows this name.
+          name: 'Administrador',
           role: 'admin',
           localityIds: [],
           password: options.password,

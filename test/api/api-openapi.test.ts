@@ -70,6 +70,9 @@ describe('GET /api/v1/openapi.json', () => {
         'get /localities',
         'get /users',
         'post /users',
+        'patch /users/{id}',
+        'post /users/{id}/disable',
+        'post /users/{id}/enable',
         'get /metrics/response-times',
       ].sort(),
     );

@@ -58,6 +58,7 @@ describe('queue filter', () => {
       sector: null,
       age: null,
       assignee: 'any',
+      q: null,
       cursor: null,
     });
   });

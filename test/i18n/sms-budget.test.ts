@@ -70,10 +70,13 @@ const REALISTIC: Record<string, string | number> = {
   to: 'mar 3 mar 18:00',
   detail: 'San Juan Bautista',
   reason: 'unknown_sector',
+  // The address a resident typed, shown by the operator's VER command (issue 10).
+  address: 'Jr. Lima cuadra 3, frente al mercado central',
+  hasAddress: 'yes',
 };
 
 /** Web console labels never travel by SMS. */
-const WEB_ONLY_PREFIXES = ['console.', 'incident_console.'];
+const WEB_ONLY_PREFIXES = ['console.', 'incident_console.', 'workday.console.'];
 
 function rawMessage(language: string, key: string): string | undefined {
   const data = JSON.parse(readFileSync(join(localesDir, `${language}.json`), 'utf8')) as Record<string, unknown>;

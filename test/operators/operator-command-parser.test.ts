@@ -7,9 +7,10 @@ const TYPO = `${REF.slice(0, 6)}${(Number(REF[6]) + 1) % 10}`;
 
 describe('operator SMS command parsing', () => {
   it.each([
-    ['LISTA', { type: 'list', order: 'newest', page: 1, language: 'es' }],
+    ['LISTA', { type: 'list', order: 'urgent', page: 1, language: 'es' }],
+    ['lista nuevos', { type: 'list', order: 'newest', page: 1, language: 'es' }],
     ['lista viejos', { type: 'list', order: 'oldest', page: 1, language: 'es' }],
-    ['Lista 2', { type: 'list', order: 'newest', page: 2, language: 'es' }],
+    ['Lista 2', { type: 'list', order: 'urgent', page: 2, language: 'es' }],
     ['LIST OLD 3', { type: 'list', order: 'oldest', page: 3, language: 'en' }],
     ['ayuda', { type: 'help', language: 'es' }],
     ['HELP', { type: 'help', language: 'en' }],

@@ -80,12 +80,12 @@ describe('response-time statistics', () => {
     expect(computeResponseTimeStats({ tickets, period: PERIOD, now: NOW }).total.count).toBe(2);
   });
 
-  it('a ticket answered before it was acknowledged counts from the reply', () => {
+  it('a ticket answered by a reply (which acknowledges it) counts from the reply, not from the later start', () => {
     let t = makeTicket({ id: 'reply-first', createdAt: at(0), firstResponseDueAt: at(120), resolutionDueAt: at(1440) });
     const newId = idSequence();
     for (const [minutes, action] of [
       [25, { type: 'reply', text: 'Ya vamos' }],
-      [200, { type: 'acknowledge' }],
+      [200, { type: 'start' }],
     ] as const) {
       t = { ...t, ...applyTicketAction(t, action, { now: at(minutes), actor: 'user-1', newId }).patch };
     }

@@ -12,6 +12,7 @@ import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
 import { queueOrderContract } from './contract/queue-order-contract';
 import { ticketContract } from './contract/ticket-contract';
+import { workdayContract } from './contract/workday-contract';
 
 export type { MakeRepository } from './contract/store-fixtures';
 
@@ -47,5 +48,6 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     outboxContract(repo);
     userContract(repo);
     incidentContract(repo);
+    workdayContract(repo);
   });
 }

@@ -5,6 +5,7 @@
  * environment differs: a temp SQLite file, a unique Redis prefix, and Twilio credentials whose
  * REST calls go to the local fake Twilio API — the resident's phone.
  */
+import type { Locality } from '../../src/domain/locality';
 import type { Container } from '../../src/app/container';
 import { startWorkers } from '../../src/app/workers';
 import { createHttpApp } from '../../src/http/app';
@@ -19,6 +20,8 @@ export const FAKE_ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 export interface ConsoleServer {
   baseUrl: string;
   container: Container;
+  /** The test locality every operator added here works in. */
+  locality: Locality;
   repo: Repository;
   translator: Translator;
   fakeTwilio: FakeTwilioApi;
@@ -53,6 +56,7 @@ export async function startConsoleServer(options: { label: string }): Promise<Co
   return {
     baseUrl: http.baseUrl,
     container,
+    locality,
     repo: container.repo,
     translator: container.translator,
     fakeTwilio,

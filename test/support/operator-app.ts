@@ -28,7 +28,7 @@ export interface OperatorHarness extends ConversationHarness {
   ticketService: TicketService;
   operatorInbound: OperatorInbound;
   feedback: ResolutionFeedback;
-  addUser(options: { role: Role; phone?: string | null; onDuty?: boolean; localityIds?: string[] }): Promise<User>;
+  addUser(options: { role: Role; phone?: string | null; onDuty?: boolean; localityIds?: string[]; language?: User['language'] }): Promise<User>;
   /** Posts a signed SMS from `phone` and routes it; returns the texts sent back to that phone. */
   sayFrom(phone: string, text: string): Promise<string[]>;
   /** Every outbox row with a send job waiting in the send queue. */
@@ -76,7 +76,7 @@ export async function createOperatorHarness(options: { label: string }): Promise
     },
   });
   const commands = createOperatorCommandHandler({ repo: h.repo, ticketService, translator: h.translator, now, newId, logger: testLogger });
-  const operatorInbound = createOperatorInbound({ repo: h.repo, commands, dispatcher, logger: testLogger, now });
+  const operatorInbound = createOperatorInbound({ repo: h.repo, commands, dispatcher, logger: testLogger, now, translator: h.translator, newId });
 
   async function drainRouted(): Promise<string[]> {
     const outboxIds: string[] = [];
@@ -97,13 +97,14 @@ export async function createOperatorHarness(options: { label: string }): Promise
     ticketService,
     operatorInbound,
     feedback,
-    async addUser({ role, phone, onDuty = true, localityIds }) {
+    async addUser({ role, phone, onDuty = true, localityIds, language }) {
       const at = now();
       const user = aStaffUser(role, {
         id: newId(),
         phone: phone === undefined ? nextPhone('+5199100') : phone,
         localityIds: localityIds ?? [h.locality.id],
         onDuty,
+        ...(language ? { language } : {}),
         createdAt: at,
         updatedAt: at,
       });

@@ -19,14 +19,25 @@ function run(ticket: Ticket, steps: Array<[at: string, action: TicketAction, act
 }
 
 describe('first response', () => {
-  it('a reply before any acknowledgement is the first response; the later acknowledgement does not move it', () => {
-    const { ticket } = run(makeTicket({ createdAt: CREATED }), [
-      ['2025-03-07T14:20:00.000Z', { type: 'reply', text: 'Ya vamos' }],
-      ['2025-03-07T15:00:00.000Z', { type: 'acknowledge' }],
-    ]);
+  it('a reply to a new ticket is its first response and acknowledges it: it leaves "Nuevo", and acknowledging again is refused', () => {
+    const { ticket, timeline } = run(makeTicket({ createdAt: CREATED }), [['2025-03-07T14:20:00.000Z', { type: 'reply', text: 'Ya vamos' }]]);
     expect(ticket.firstResponseAt).toBe('2025-03-07T14:20:00.000Z');
-    expect(ticket.acknowledgedAt).toBe('2025-03-07T15:00:00.000Z');
+    expect(ticket.acknowledgedAt).toBe('2025-03-07T14:20:00.000Z');
     expect(ticket.status).toBe('acknowledged');
+    expect(timeline).toEqual([expect.objectContaining({ type: 'replied', isPublic: true, data: { acknowledged: true } })]);
+    expect(() => applyTicketAction(ticket, { type: 'acknowledge' }, { now: '2025-03-07T15:00:00.000Z', actor: 'user-1', newId: idSequence() })).toThrow(
+      /cannot acknowledge an acknowledged ticket/,
+    );
+  });
+
+  it('a reply to a ticket already in progress keeps its status and its acknowledgement time', () => {
+    const { ticket } = run(makeTicket({ createdAt: CREATED }), [
+      ['2025-03-07T14:10:00.000Z', { type: 'start' }],
+      ['2025-03-07T14:20:00.000Z', { type: 'reply', text: 'Ya vamos' }],
+    ]);
+    expect(ticket.status).toBe('in_progress');
+    expect(ticket.acknowledgedAt).toBeNull();
+    expect(ticket.firstResponseAt).toBe('2025-03-07T14:10:00.000Z');
   });
 
   it('an acknowledgement before any reply is the first response', () => {
@@ -192,7 +203,6 @@ describe('reopening', () => {
   it('a full cycle: answered, resolved, reopened by the resident, resolved again and closed', () => {
     const { ticket, timeline } = run(makeTicket({ createdAt: CREATED }), [
       ['2025-03-07T14:20:00.000Z', { type: 'reply', text: 'Ya vamos' }],
-      ['2025-03-07T14:30:00.000Z', { type: 'acknowledge' }],
       ['2025-03-07T15:00:00.000Z', { type: 'start' }],
       ['2025-03-07T18:00:00.000Z', { type: 'resolve', note: 'Válvula cambiada' }],
       ['2025-03-07T20:00:00.000Z', { type: 'record_feedback', solved: false }, 'resident'],
@@ -204,7 +214,7 @@ describe('reopening', () => {
     expect(ticket).toMatchObject({
       status: 'closed',
       firstResponseAt: '2025-03-07T14:20:00.000Z',
-      acknowledgedAt: '2025-03-07T14:30:00.000Z',
+      acknowledgedAt: '2025-03-07T14:20:00.000Z',
       resolvedAt: '2025-03-08T12:00:00.000Z',
       closedAt: '2025-03-09T12:00:00.000Z',
       resolutionNote: 'Tubería reemplazada',
@@ -214,7 +224,6 @@ describe('reopening', () => {
     });
     expect(timeline.map((e) => e.type)).toEqual([
       'replied',
-      'acknowledged',
       'started',
       'resolved',
       'resident_feedback',

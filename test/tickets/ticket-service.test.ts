@@ -338,7 +338,10 @@ describe('ticket service: view', () => {
     expect(view.transcript[1]?.status).toBe('queued');
     expect(view.resident).toEqual({ maskedPhone: expect.stringMatching(new RegExp(`${resident.phone.slice(-4)}$`)), language: 'en', channel: 'sms', optedOut: false });
     expect(view.resident.maskedPhone).not.toContain(resident.phone.slice(0, 8));
-    expect(view.allowedActions).toEqual(expect.arrayContaining(['acknowledge', 'reply', 'resolve']));
+    // The reply acknowledged the ticket: acknowledging again is no longer offered.
+    expect(view.ticket.status).toBe('acknowledged');
+    expect(view.allowedActions).toEqual(expect.arrayContaining(['reply', 'start', 'resolve']));
+    expect(view.allowedActions).not.toContain('acknowledge');
     expect(view.allowedActions).not.toContain('close');
     expect(view.timeline.map((e) => e.type)).toEqual(['replied']);
   });

@@ -24,7 +24,8 @@ const REFUSED = 'refused' as const;
 const EXPECTED: Record<TicketActionType, Record<TicketStatus, TicketStatus | typeof REFUSED>> = {
   acknowledge: { open: 'acknowledged', acknowledged: REFUSED, in_progress: REFUSED, resolved: REFUSED, closed: REFUSED },
   assign: { open: 'open', acknowledged: 'acknowledged', in_progress: 'in_progress', resolved: 'resolved', closed: REFUSED },
-  reply: { open: 'open', acknowledged: 'acknowledged', in_progress: 'in_progress', resolved: 'resolved', closed: REFUSED },
+  // Replying to a new ticket acknowledges it (issue 10): the resident heard from a person.
+  reply: { open: 'acknowledged', acknowledged: 'acknowledged', in_progress: 'in_progress', resolved: 'resolved', closed: REFUSED },
   add_note: { open: 'open', acknowledged: 'acknowledged', in_progress: 'in_progress', resolved: 'resolved', closed: REFUSED },
   start: { open: 'in_progress', acknowledged: 'in_progress', in_progress: REFUSED, resolved: REFUSED, closed: REFUSED },
   resolve: { open: 'resolved', acknowledged: 'resolved', in_progress: 'resolved', resolved: REFUSED, closed: REFUSED },

@@ -54,3 +54,22 @@ export async function recordInboundFailure(
 export function listInboundByResident(m: StoreModels, residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
   return many<InboundMessage>(m.InboundMessage.find({ residentId }).sort({ receivedAt: -1, ord: -1 }).limit(options.limit));
 }
+
+export function listDeadLetteredInbound(
+  m: StoreModels,
+  options: { localityIds?: string[]; limit: number },
+): Promise<InboundMessage[]> {
+  const query: Record<string, unknown> = { failedAt: { $type: 'string' } };
+  if (options.localityIds !== undefined) query.localityId = { $in: [...options.localityIds, null] };
+  return many<InboundMessage>(m.InboundMessage.find(query).sort({ failedAt: -1, ord: -1 }).limit(options.limit));
+}
+
+export async function requeueDeadLetteredInbound(m: StoreModels, id: string): Promise<{ requeued: boolean; message: InboundMessage }> {
+  const result = await m.InboundMessage.updateOne(
+    { _id: id, failedAt: { $type: 'string' }, processedAt: null },
+    { $unset: { failedAt: 1, processingFailures: 1 } },
+  );
+  const message = await one<InboundMessage>(m.InboundMessage.findById(id));
+  if (!message) throw new NotFoundError('inbound message', id);
+  return { requeued: result.modifiedCount === 1, message };
+}

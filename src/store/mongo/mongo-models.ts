@@ -82,6 +82,7 @@ inbound.index({ providerSid: 1 }, { unique: true });
 inbound.index({ fromPhone: 1, processedAt: 1, receivedAt: 1, ord: 1 });
 inbound.index({ processedAt: 1, receivedAt: 1, ord: 1 });
 inbound.index({ residentId: 1, receivedAt: -1, ord: -1 });
+inbound.index({ failedAt: -1, ord: -1 }, { partialFilterExpression: { failedAt: { $type: 'string' } } });
 
 const ticket = schema('tickets', {
   reference: text,
@@ -160,6 +161,7 @@ outbox.index({ broadcastId: 1, status: 1 }, { partialFilterExpression: { broadca
 outbox.index({ providerSid: 1 }, { partialFilterExpression: { providerSid: { $type: 'string' } } });
 outbox.index({ residentId: 1, createdAt: -1, ord: -1 });
 outbox.index({ ticketId: 1, createdAt: 1 });
+outbox.index({ toPhone: 1, createdAt: -1, ord: -1 });
 // Ordered sending: a recipient's rows still to send, oldest first; small because only `queued` rows are in it.
 const queuedOnly = { partialFilterExpression: { status: 'queued' } };
 outbox.index({ residentId: 1, createdAt: 1, ord: 1 }, queuedOnly);
@@ -174,6 +176,9 @@ const user = schema('users', {
   onDuty: flag,
   passwordHash: text,
   sessionVersion: { type: Number, default: 0 },
+  // No defaults: absent until set, as the domain type has them.
+  language: text,
+  disabledAt: text,
   createdAt: text,
   updatedAt: text,
 });

@@ -37,6 +37,10 @@ export function listOutboxByResident(m: StoreModels, residentId: string, options
   return many<OutboxMessage>(m.OutboxMessage.find({ residentId }).sort({ createdAt: -1, ord: -1 }).limit(options.limit));
 }
 
+export function listOutboxToPhone(m: StoreModels, toPhone: string, options: { limit: number }): Promise<OutboxMessage[]> {
+  return many<OutboxMessage>(m.OutboxMessage.find({ toPhone }).sort({ createdAt: -1, ord: -1 }).limit(options.limit));
+}
+
 export function listQueuedOutboxFor(
   m: StoreModels,
   options: OutboxRecipient & { createdAtOrBefore: string; limit: number },

@@ -28,8 +28,7 @@ import {
   type Repository,
   type StatusCount,
   type TicketFilter,
-  type UnitOfWork,
-} from '../repository';
+  type UnitOfWork, type UserPatch } from '../repository';
 import { toStoreError } from './mongo-errors';
 import * as incidents from './mongo-incident-queries';
 import * as inbound from './mongo-inbound-queries';
@@ -177,6 +176,14 @@ class MongoRepository implements Repository {
     return this.run((m) => inbound.recordInboundFailure(m, id, failure));
   }
 
+  listDeadLetteredInbound(options: { localityIds?: string[]; limit: number }): Promise<InboundMessage[]> {
+    return this.run((m) => inbound.listDeadLetteredInbound(m, options));
+  }
+
+  requeueDeadLetteredInbound(id: string): Promise<{ requeued: boolean; message: InboundMessage }> {
+    return this.run((m) => inbound.requeueDeadLetteredInbound(m, id));
+  }
+
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
     return this.run((m) => inbound.listInboundByResident(m, residentId, options));
   }
@@ -215,6 +222,10 @@ class MongoRepository implements Repository {
 
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]> {
     return this.run((m) => outbox.listOutboxByStatus(m, options));
+  }
+
+  listOutboxToPhone(toPhone: string, options: { limit: number }): Promise<OutboxMessage[]> {
+    return this.run((m) => outbox.listOutboxToPhone(m, toPhone, options));
   }
 
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]> {
@@ -298,7 +309,7 @@ class MongoRepository implements Repository {
     return this.run((m) => users.listUsers(m, filter));
   }
 
-  updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
+  updateUser(id: string, patch: UserPatch): Promise<User> {
     return this.run((m) => users.updateUser(m, id, patch));
   }
 

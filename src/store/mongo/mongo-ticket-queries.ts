@@ -4,7 +4,7 @@
  * deadline, none last") and the same keyset cursor. Ticket writes go through the unit of work.
  */
 import { TICKET_STATUSES, type Ticket, type TimelineEntry } from '../../domain/ticket';
-import type { Page, StatusCount, TicketFilter } from '../repository';
+import { searchTerms, type Page, type StatusCount, type TicketFilter } from '../repository';
 import { planTicketQuery, TICKET_SORT_KEYS, toTicketPage, type TicketQueryPlan } from '../ticket-page';
 import { many, one, type StoreModels } from './mongo-models';
 
@@ -26,7 +26,41 @@ export function ticketQuery(filter: TicketFilter): Query {
     if (filter.createdTo !== undefined) range.$lt = filter.createdTo;
     query.createdAt = range;
   }
+  const terms = searchTerms(filter.text);
+  if (terms.length > 0) query.$and = terms.map(termQuery);
   return query;
+}
+
+function escapeRegex(term: string): string {
+  return term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One search word: the reference's start, the sector, or any text detail (as the SQLite adapter). */
+function termQuery(term: string): Query {
+  const pattern = escapeRegex(term);
+  return {
+    $or: [
+      { reference: { $regex: `^${pattern}` } },
+      { sector: { $regex: pattern, $options: 'i' } },
+      {
+        $expr: {
+          $anyElementTrue: [
+            {
+              $map: {
+                input: { $objectToArray: { $ifNull: ['$details', {}] } },
+                in: {
+                  $and: [
+                    { $eq: [{ $type: '$$this.v' }, 'string'] },
+                    { $regexMatch: { input: { $convert: { input: '$$this.v', to: 'string', onError: '', onNull: '' } }, regex: pattern, options: 'i' } },
+                  ],
+                },
+              },
+            },
+          ],
+        },
+      },
+    ],
+  };
 }
 
 /**

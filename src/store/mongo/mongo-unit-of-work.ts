@@ -3,7 +3,7 @@
  * at the last write (a taken reference, a missing row) leaves nothing behind.
  */
 import { Types, type ClientSession, type Connection } from 'mongoose';
-import { AlreadyProcessedError, NotFoundError, type UnitOfWork } from '../repository';
+import { AlreadyProcessedError, NotFoundError, StaleTicketError, type UnitOfWork } from '../repository';
 import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
 import { toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
 import { applyIncidentUnit } from './mongo-incident-queries';
@@ -35,7 +35,15 @@ export async function applyUnit(connection: Connection, m: StoreModels, unit: Un
     if (unit.ticketsCreated?.length) {
       await m.Ticket.insertMany(unit.ticketsCreated.map(ticketDoc), { session, ordered: true });
     }
-    for (const { id, patch } of unit.ticketUpdates ?? []) await updateTicket(m.Ticket, id, patch, session);
+    for (const { id, patch, expectedUpdatedAt } of unit.ticketUpdates ?? []) {
+      if (expectedUpdatedAt !== undefined) {
+        // Read in the transaction: a concurrent writer of this ticket makes one of the two abort.
+        const current = (await m.Ticket.findById(id, 'updatedAt').session(session).lean()) as { updatedAt?: string } | null;
+        if (!current) throw new NotFoundError('ticket', id);
+        if (current.updatedAt !== expectedUpdatedAt) throw new StaleTicketError(id);
+      }
+      await updateTicket(m.Ticket, id, patch, session);
+    }
     if (unit.timeline?.length) {
       await m.TimelineEntry.insertMany(unit.timeline.map((entry) => toDoc(entry, ord())), { session, ordered: true });
     }

@@ -3,10 +3,10 @@
  * keeps the first revocation time so a repeated revoke does not rewrite history.
  */
 import type { ApiToken, User } from '../../domain/user';
-import { NotFoundError } from '../repository';
+import { NotFoundError, type UserPatch } from '../repository';
 import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
 import { create, updateAndRead } from './mongo-access';
-import { many, one, toDoc, type StoreModels } from './mongo-models';
+import { fromDoc, many, one, toDoc, type StoreModels } from './mongo-models';
 import { setById } from './mongo-unit-of-work';
 
 export function createUser(m: StoreModels, user: User): Promise<User> {
@@ -30,9 +30,23 @@ export function listUsers(m: StoreModels, filter: { localityId?: string }): Prom
   return many<User>(m.User.find(query).sort({ username: 1 }));
 }
 
-export function updateUser(m: StoreModels, id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
+/** Optional fields that are absent rather than null (as the SQLite adapter reads them back). */
+const UNSET_WHEN_NULL = ['language', 'disabledAt'];
+
+export async function updateUser(m: StoreModels, id: string, patch: UserPatch): Promise<User> {
   const set = definedPatch(patch, IMMUTABLE_FIELDS.user);
-  return updateAndRead<User>(m.User, 'user', id, set);
+  const unset: Record<string, 1> = {};
+  for (const field of UNSET_WHEN_NULL) {
+    if (field in set && set[field] === null) {
+      delete set[field];
+      unset[field] = 1;
+    }
+  }
+  if (Object.keys(unset).length === 0) return updateAndRead<User>(m.User, 'user', id, set);
+  const update = Object.keys(set).length > 0 ? { $set: set, $unset: unset } : { $unset: unset };
+  const doc = await m.User.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean();
+  if (!doc) throw new NotFoundError('user', id);
+  return fromDoc<User>(doc);
 }
 
 export function createApiToken(m: StoreModels, token: ApiToken): Promise<ApiToken> {

@@ -45,3 +45,29 @@ export function recordInboundFailure(a: SqliteAccess, id: string, failure: { at:
 export function listInboundByResident(a: SqliteAccess, residentId: string, options: { limit: number }): InboundMessage[] {
   return a.many(INBOUND, 'WHERE resident_id = ? ORDER BY received_at DESC, seq DESC LIMIT ?', residentId, options.limit);
 }
+
+export function listDeadLetteredInbound(a: SqliteAccess, options: { localityIds?: string[]; limit: number }): InboundMessage[] {
+  if (options.localityIds === undefined) {
+    return a.many(INBOUND, 'WHERE failed_at IS NOT NULL ORDER BY failed_at DESC, seq DESC LIMIT ?', options.limit);
+  }
+  const marks = options.localityIds.map(() => '?').join(', ');
+  const inLocalities = options.localityIds.length > 0 ? `locality_id IN (${marks}) OR ` : '';
+  return a.many(
+    INBOUND,
+    `WHERE failed_at IS NOT NULL AND (${inLocalities}locality_id IS NULL) ORDER BY failed_at DESC, seq DESC LIMIT ?`,
+    ...options.localityIds,
+    options.limit,
+  );
+}
+
+export function requeueDeadLetteredInbound(a: SqliteAccess, id: string): { requeued: boolean; message: InboundMessage } {
+  const { changes } = a
+    .statement(
+      `UPDATE ${INBOUND.table} SET failed_at = NULL, processing_failures = NULL
+       WHERE id = ? AND failed_at IS NOT NULL AND processed_at IS NULL`,
+    )
+    .run(id);
+  const message = a.one(INBOUND, 'id = ?', id);
+  if (!message) throw new NotFoundError(INBOUND.entity, id);
+  return { requeued: changes === 1, message };
+}

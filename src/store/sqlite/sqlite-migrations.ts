@@ -286,6 +286,18 @@ CREATE TABLE notice_subscriptions (
 CREATE INDEX notice_subscriptions_sector ON notice_subscriptions (locality_id, sector) WHERE active = 1;
 `;
 
+/**
+ * Issue 10, the operator's workday: a staff member's language and a disabled mark on accounts;
+ * the local phone feed reads every message to one phone (staff and committee members have no
+ * resident row); the console lists dead-lettered messages, newest failure first.
+ */
+const STAFF_LANGUAGE_DISABLED_AND_FEEDS = `
+ALTER TABLE users ADD COLUMN language TEXT;
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+CREATE INDEX outbox_to_phone ON outbox (to_phone, created_at, seq);
+CREATE INDEX inbound_dead_lettered ON inbound_messages (failed_at, seq) WHERE failed_at IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'queue due order by next open deadline', up: NEXT_DEADLINE_ORDER },
@@ -293,6 +305,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'user session version and API token revocation', up: SESSION_VERSION_AND_TOKEN_REVOCATION },
   { version: 5, name: 'inbound processing failures and dead letters', up: INBOUND_PROCESSING_FAILURES },
   { version: 10, name: 'incidents, broadcasts and planned-cut notices', up: INCIDENTS_AND_NOTICES },
+  { version: 11, name: 'staff language, disabled accounts, phone feed and dead-letter indexes', up: STAFF_LANGUAGE_DISABLED_AND_FEEDS },
 ];
 
 /** Applies every migration not yet recorded; returns the versions applied now. */

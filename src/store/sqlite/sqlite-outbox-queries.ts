@@ -41,6 +41,10 @@ export function listOutboxByResident(a: SqliteAccess, residentId: string, option
   return a.many(OUTBOX, 'WHERE resident_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?', residentId, options.limit);
 }
 
+export function listOutboxToPhone(a: SqliteAccess, toPhone: string, options: { limit: number }): OutboxMessage[] {
+  return a.many(OUTBOX, 'WHERE to_phone = ? ORDER BY created_at DESC, seq DESC LIMIT ?', toPhone, options.limit);
+}
+
 export function listQueuedOutboxFor(
   a: SqliteAccess,
   options: OutboxRecipient & { createdAtOrBefore: string; limit: number },

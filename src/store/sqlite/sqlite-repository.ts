@@ -26,8 +26,7 @@ import {
   type Repository,
   type StatusCount,
   type TicketFilter,
-  type UnitOfWork,
-} from '../repository';
+  type UnitOfWork, type UserPatch } from '../repository';
 import { SqliteAccess } from './sqlite-access';
 import { toStoreError } from './sqlite-errors';
 import * as incidents from './sqlite-incident-queries';
@@ -148,6 +147,14 @@ class SqliteRepository implements Repository {
     return this.run((a) => inbound.recordInboundFailure(a, id, failure));
   }
 
+  listDeadLetteredInbound(options: { localityIds?: string[]; limit: number }): Promise<InboundMessage[]> {
+    return this.run((a) => inbound.listDeadLetteredInbound(a, options));
+  }
+
+  requeueDeadLetteredInbound(id: string): Promise<{ requeued: boolean; message: InboundMessage }> {
+    return this.run((a) => inbound.requeueDeadLetteredInbound(a, id));
+  }
+
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
     return this.run((a) => inbound.listInboundByResident(a, residentId, options));
   }
@@ -186,6 +193,10 @@ class SqliteRepository implements Repository {
 
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]> {
     return this.run((a) => outbox.listOutboxByStatus(a, options));
+  }
+
+  listOutboxToPhone(toPhone: string, options: { limit: number }): Promise<OutboxMessage[]> {
+    return this.run((a) => outbox.listOutboxToPhone(a, toPhone, options));
   }
 
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]> {
@@ -270,7 +281,7 @@ class SqliteRepository implements Repository {
     return this.run((a) => users.listUsers(a, filter));
   }
 
-  updateUser(id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): Promise<User> {
+  updateUser(id: string, patch: UserPatch): Promise<User> {
     return this.run((a) => users.updateUser(a, id, patch));
   }
 

@@ -155,6 +155,8 @@ export const USERS = table<User>('users', 'user', {
   onDuty: 'bool',
   passwordHash: 'text',
   sessionVersion: 'int',
+  language: 'optionalText',
+  disabledAt: 'optionalText',
   createdAt: 'text',
   updatedAt: 'text',
 });

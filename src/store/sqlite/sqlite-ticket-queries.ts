@@ -4,7 +4,7 @@
  * Ticket writes go through the unit of work.
  */
 import { TICKET_STATUSES, type Ticket, type TicketStatus, type TimelineEntry } from '../../domain/ticket';
-import type { Page, StatusCount, TicketFilter } from '../repository';
+import { searchTerms, type Page, type StatusCount, type TicketFilter } from '../repository';
 import { planTicketQuery, TICKET_SORT_KEYS, toTicketPage, type TicketQueryPlan } from '../ticket-page';
 import type { SqliteAccess } from './sqlite-access';
 import { fromRow, TICKETS, TIMELINE } from './sqlite-tables';
@@ -52,7 +52,19 @@ function ticketWhere(filter: TicketFilter): Where {
     where.clauses.push('created_at < ?');
     where.params.push(filter.createdTo);
   }
+  for (const term of searchTerms(filter.text)) {
+    const like = `%${escapeLike(term)}%`;
+    where.clauses.push(
+      `(reference LIKE ? ESCAPE '\\' OR lower(sector) LIKE ? ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM json_each(tickets.details) AS d WHERE d.type = 'text' AND lower(d.value) LIKE ? ESCAPE '\\'))`,
+    );
+    where.params.push(`${escapeLike(term)}%`, like, like);
+  }
   return where;
+}
+
+function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 function whereSql(where: Where): string {

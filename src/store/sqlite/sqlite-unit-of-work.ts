@@ -1,4 +1,4 @@
-import { AlreadyProcessedError, NotFoundError, type UnitOfWork } from '../repository';
+import { AlreadyProcessedError, NotFoundError, StaleTicketError, type UnitOfWork } from '../repository';
 import { IMMUTABLE_FIELDS } from '../store-patch';
 import type { SqliteAccess } from './sqlite-access';
 import { applyIncidentUnit } from './sqlite-incident-queries';
@@ -10,7 +10,10 @@ export function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
   if (unit.inboundFailed) settleInbound(a, 'failed_at', unit.inboundFailed);
   for (const { id, patch } of unit.residentUpdates ?? []) a.update(RESIDENTS, id, patch, IMMUTABLE_FIELDS.resident);
   for (const ticket of unit.ticketsCreated ?? []) a.insert(TICKETS, ticket);
-  for (const { id, patch } of unit.ticketUpdates ?? []) a.update(TICKETS, id, patch, IMMUTABLE_FIELDS.ticket);
+  for (const { id, patch, expectedUpdatedAt } of unit.ticketUpdates ?? []) {
+    if (expectedUpdatedAt !== undefined) assertTicketVersion(a, id, expectedUpdatedAt);
+    a.update(TICKETS, id, patch, IMMUTABLE_FIELDS.ticket);
+  }
   for (const entry of unit.timeline ?? []) a.insert(TIMELINE, entry);
   for (const message of unit.outbox ?? []) a.insert(OUTBOX, message);
   applyIncidentUnit(a, unit);
@@ -30,4 +33,11 @@ function settleInbound(a: SqliteAccess, column: 'processed_at' | 'failed_at', ma
   if (changes === 1) return;
   if (a.statement(`SELECT 1 FROM ${INBOUND.table} WHERE id = ?`).get(mark.id)) throw new AlreadyProcessedError(mark.id);
   throw new NotFoundError(INBOUND.entity, mark.id);
+}
+
+/** Inside the unit's `BEGIN IMMEDIATE`: nobody can write the ticket between this read and the update. */
+function assertTicketVersion(a: SqliteAccess, id: string, expectedUpdatedAt: string): void {
+  const row = a.statement(`SELECT updated_at FROM ${TICKETS.table} WHERE id = ?`).get(id) as { updated_at: string } | undefined;
+  if (!row) throw new NotFoundError(TICKETS.entity, id);
+  if (row.updated_at !== expectedUpdatedAt) throw new StaleTicketError(id);
 }

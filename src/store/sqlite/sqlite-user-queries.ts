@@ -3,7 +3,7 @@
  * keeps the first revocation time so a repeated revoke does not rewrite history.
  */
 import type { ApiToken, User } from '../../domain/user';
-import { NotFoundError } from '../repository';
+import { NotFoundError, type UserPatch } from '../repository';
 import { IMMUTABLE_FIELDS } from '../store-patch';
 import type { SqliteAccess } from './sqlite-access';
 import { API_TOKENS, USERS } from './sqlite-tables';
@@ -35,7 +35,7 @@ export function listUsers(a: SqliteAccess, filter: { localityId?: string }): Use
       );
 }
 
-export function updateUser(a: SqliteAccess, id: string, patch: Partial<Omit<User, 'id' | 'createdAt'>>): User {
+export function updateUser(a: SqliteAccess, id: string, patch: UserPatch): User {
   return a.updateAndRead(USERS, id, patch, IMMUTABLE_FIELDS.user);
 }
 
