@@ -71,6 +71,7 @@ export async function startMaintenanceWorker(container: Container, options: Main
     { connection: container.bullmqRedis, prefix: container.prefix, concurrency: 1 },
   );
   worker.on('failed', (_job, error) => logger.warn({ err: { message: error.message } }, 'maintenance job failed'));
+  worker.on('error', (error) => logger.warn({ err: { message: error.message } }, 'maintenance worker error'));
   return { close: () => worker.close() };
 }
 

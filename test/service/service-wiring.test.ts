@@ -9,6 +9,8 @@ import type { Ticket } from '../../src/domain/ticket';
 import { adaptForChannel } from '../../src/i18n/channel-text';
 import { slaJobId } from '../../src/sla/sla-scheduler';
 import { newId } from '../../src/shared/ids';
+import { toAuthenticatedUser } from '../../src/users/user-service';
+import { ASK_FEEDBACK_JOB } from '../../src/app/maintenance';
 import { newMessageSid, TOWN_NUMBER } from '../support/inbound-app';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness';
 
@@ -98,6 +100,50 @@ describe('the running service (aguavoz start), end to end', () => {
     expect(job.data).toMatchObject({ ticketId: ticket.id, kind: 'resolution' });
     const alert = adaptForChannel(reopenedAlertText(h.container.translator, reopened!, 'es'), 'sms');
     await h.waitFor('the reopened alert to the operator', () => h.phoneMessages(operator.phone!).includes(alert));
+  });
+
+  /** A resident with a ticket who has started another report, and the operator resolving the first by SMS. */
+  async function resolvedWhileBusy() {
+    const operator = await h.addStaff({ role: 'operator' });
+    const resident = newPhone();
+    const ticket = await reportOutage(resident);
+    await say(resident, 'hola');
+    await say(resident, '1');
+    await say(operator.phone!, `RESUELTO ${ticket.reference} Listo`);
+    const retry = await h.waitFor('the ask-feedback retry job', () => h.container.queues.maintenance.getJob(`${ASK_FEEDBACK_JOB}-${ticket.id}-2`));
+    expect(retry.data).toEqual({ ticketId: ticket.id, attempt: 2 });
+    expect(await retry.getState()).toBe('delayed');
+    return { operator, resident, ticket, retry };
+  }
+
+  const jobGone = (id: string) => h.waitFor(`job ${id} done`, async () => (await h.container.queues.maintenance.getJob(id)) === undefined);
+
+  it('asks a resident who was busy with another report later, by the maintenance worker’s ask-feedback retry', async () => {
+    const { resident, ticket, retry } = await resolvedWhileBusy();
+    const question = h.text('feedback.ask_solved', { reference: ticket.reference });
+    expect(h.phoneMessages(resident)).not.toContain(question);
+
+    // The other report was left (its session expired); the retry comes due.
+    const who = await h.repo.findResidentByPhone(resident);
+    await h.container.sessions.delete(who!.id);
+    await retry.promote();
+
+    await h.waitFor('the question asked by the retry', () => h.phoneMessages(resident).includes(question));
+    expect(await h.container.sessions.get(who!.id)).toMatchObject({ flowId: 'resolution_feedback', vars: { reference: ticket.reference } });
+  });
+
+  it('drops the ask-feedback retry of a ticket that is not resolved any more (reopened meanwhile)', async () => {
+    const { operator, resident, ticket, retry } = await resolvedWhileBusy();
+    const who = await h.repo.findResidentByPhone(resident);
+    await h.container.tickets.perform(toAuthenticatedUser((await h.repo.getUser(operator.id))!), ticket.id, { type: 'reopen' });
+    await h.container.sessions.delete(who!.id);
+
+    await retry.promote();
+    await jobGone(String(retry.id));
+
+    expect(h.phoneMessages(resident)).not.toContain(h.text('feedback.ask_solved', { reference: ticket.reference }));
+    expect(await h.container.sessions.get(who!.id)).toBeNull();
+    expect((await h.repo.getTicket(ticket.id))?.status).toBe('open');
   });
 
   it('runs the intake and outbox sweeps on their schedule: a message stored but never queued is answered, a reply committed but never queued is sent', async () => {
