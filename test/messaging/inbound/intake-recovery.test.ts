@@ -135,4 +135,52 @@ describe('intake spool, replay and sweeper', () => {
 
     expect(await h.queues.inbound.getJob(recent.id)).toBeUndefined();
   });
+
+  describe('appends while a replay runs (claim grace > 0, as in production)', () => {
+    it('an append whose file is claimed and replayed under it is written again, so the next replay stores it', async () => {
+      const phone = '+51922000090';
+      await createIntakeSpool({ dir: h.spoolDir }).append(message({ fromPhone: phone, body: 'antes' }));
+      let replayUnderTheAppend: ReturnType<typeof replay> | null = null;
+      const racing = createIntakeSpool({
+        dir: h.spoolDir,
+        onFileOpened: async () => {
+          // The first attempt has the active file open: a replay claims it, reads it and deletes it.
+          if (!replayUnderTheAppend) {
+            replayUnderTheAppend = replay({ claimGraceMs: 50 });
+            await replayUnderTheAppend;
+          }
+        },
+      });
+
+      await racing.append(message({ fromPhone: phone, body: 'durante' }));
+
+      expect(await replayUnderTheAppend).toEqual({ stored: 1, duplicates: 0, rejected: 0, complete: true });
+      expect(await replay({ claimGraceMs: 50 })).toEqual({ stored: 1, duplicates: 0, rejected: 0, complete: true });
+      expect((await h.repo.listUnprocessedInboundFrom(phone)).map((m) => m.body)).toEqual(['antes', 'durante']);
+      expect(readdirSync(h.spoolDir)).toEqual([]);
+    });
+
+    it('loses none of a burst of appends racing a replay: each message is stored once', async () => {
+      const phone = '+51922000091';
+      const spool = createIntakeSpool({ dir: h.spoolDir });
+      await spool.append(message({ fromPhone: phone, body: 'm-00', receivedAt: new Date(Date.UTC(2025, 6, 28, 15, 0, 0)).toISOString() }));
+      const burst = Array.from({ length: 30 }, (_, i) =>
+        message({ fromPhone: phone, body: `m-${String(i + 1).padStart(2, '0')}`, receivedAt: new Date(Date.UTC(2025, 6, 28, 15, 0, i + 1)).toISOString() }),
+      );
+
+      const [during] = await Promise.all([
+        replay({ claimGraceMs: 20 }),
+        (async () => {
+          for (const m of burst) await spool.append(m);
+        })(),
+      ]);
+      const after = await replay({ claimGraceMs: 20 });
+
+      expect(during.complete && after.complete).toBe(true);
+      expect(during.stored + after.stored).toBe(31);
+      const bodies = (await h.repo.listUnprocessedInboundFrom(phone)).map((m) => m.body);
+      expect(bodies).toEqual(['m-00', ...burst.map((m) => m.body)]);
+      expect(readdirSync(h.spoolDir)).toEqual([]);
+    });
+  });
 });
