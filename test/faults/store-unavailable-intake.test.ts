@@ -3,7 +3,8 @@
  * under the running webhook, then reopened). Every message must still be answered 200, kept in
  * the spool, and after the replay the conversation ends in exactly one ticket.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInboundDedupe } from '../../src/messaging/inbound/inbound-dedupe';
 import { createInboundRouter } from '../../src/messaging/inbound/inbound-router';
@@ -63,7 +64,8 @@ describe('the store is unavailable during intake', () => {
   });
 
   it('answers 500 only when the spool cannot be written either, and a retry of that message is then accepted', async () => {
-    const notADirectory = join(h.spoolDir, 'blocked');
+    // Outside the harness's spool folder, which the other test replays and expects empty.
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'aguavoz-blocked-')), 'blocked');
     writeFileSync(notADirectory, '');
     const app = express();
     app.use(
