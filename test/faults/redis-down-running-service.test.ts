@@ -41,7 +41,7 @@ describe('the running service when Redis goes away', () => {
 
     const ready = await fetch(`${h.baseUrl}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'not_ready', shuttingDown: false, checks: { store: 'ok', redis: 'down' } });
+    expect(await ready.json()).toEqual({ status: 'not_ready', shuttingDown: false, checks: { store: 'ok', redis: 'down', schedulers: 'missing' } });
 
     await redis.start();
     // The job intake could not add reaches Redis when the connection comes back, and the "1" is

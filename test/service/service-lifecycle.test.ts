@@ -67,7 +67,7 @@ describe('readiness of the running service', () => {
     const stopped = h.service.stop({ drainMs: 1500 });
     const during = await fetch(`${h.baseUrl}/readyz`);
     expect(during.status).toBe(503);
-    expect(await during.json()).toEqual({ status: 'not_ready', shuttingDown: true, checks: { store: 'ok', redis: 'ok' } });
+    expect(await during.json()).toEqual({ status: 'not_ready', shuttingDown: true, checks: { store: 'ok', redis: 'ok', schedulers: 'ok' } });
     // Liveness is unaffected: the process is fine, it is only leaving.
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
     await stopped;

@@ -227,7 +227,7 @@ describe('the running service (aguavoz start), end to end', () => {
   it('answers /readyz 200 while running, and has no dev phone feed with Twilio credentials', async () => {
     const ready = await fetch(`${h.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', shuttingDown: false, checks: { store: 'ok', redis: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', shuttingDown: false, checks: { store: 'ok', redis: 'ok', schedulers: 'ok' } });
     const feed = await fetch(`${h.baseUrl}/dev/phone/messages?phone=%2B51987000111`);
     expect(feed.status).toBe(404);
   });
