@@ -123,6 +123,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     connection.on('error', (error: Error) => logger.warn({ connection: name, err: { message: error.message } }, 'redis connection error'));
   }
   const queues = createQueues({ connection: bullmqRedis, prefix });
+  // Without a listener BullMQ prints every connection error of a queue to stderr while Redis is away.
+  for (const [name, queue] of [['inbound', queues.inbound], ['send', queues.send], ['sla', queues.sla], ['alerts', queues.alerts], ['maintenance', queues.maintenance]] as const) {
+    queue.on('error', (error: Error) => logger.warn({ queue: name, err: { message: error.message } }, 'queue connection error'));
+  }
 
   const translator = createTranslator({ localesDir: options.localesDir ?? LOCALES_DIR });
   const flows = loadFlows({ flowsDir: options.flowsDir ?? FLOWS_DIR, translator });

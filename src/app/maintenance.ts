@@ -14,6 +14,8 @@ import { QUEUE_NAMES } from '../queues/queues';
 import type { Container } from './container';
 
 const SWEEP_EVERY_MS = 30_000;
+/** Only messages and replies older than this are stuck (younger ones are being handled now). */
+const STUCK_AFTER_SECONDS = 60;
 
 export const ASK_FEEDBACK_JOB = 'ask-feedback';
 export const ASK_FEEDBACK_RETRY_MS = 10 * 60_000;
@@ -23,15 +25,29 @@ export interface AskFeedbackJob {
 }
 const SPOOL_REPLAY_EVERY_MS = 10_000;
 
-export async function startMaintenanceWorker(container: Container): Promise<{ close(): Promise<void> }> {
+/**
+ * Periods of the repairs. Production uses the defaults; the integration tests shorten them to see
+ * the real schedulers and timer fire within a test.
+ */
+export interface MaintenanceOptions {
+  /** Every how often the intake and outbox sweeps run (default 30 s). */
+  sweepEveryMs?: number;
+  /** Every how often the web process replays the intake spool (default 10 s). */
+  spoolReplayEveryMs?: number;
+  /** Wait after claiming the spool file before reading it (default: the replayer's 1 s). */
+  spoolClaimGraceMs?: number;
+}
+
+export async function startMaintenanceWorker(container: Container, options: MaintenanceOptions = {}): Promise<{ close(): Promise<void> }> {
   const { queues, repo, logger } = container;
-  const outboxSweeper = createOutboxSweeper({ repo, queue: queues.send, logger, now: container.clock });
+  const every = options.sweepEveryMs ?? SWEEP_EVERY_MS;
+  const outboxSweeper = createOutboxSweeper({ repo, queue: queues.send, logger, now: container.clock, olderThanSeconds: STUCK_AFTER_SECONDS });
   // Installed through the registry, so an emptied Redis gets them back (issue 7.1).
   container.schedulers.register({
     name: 'maintenance-sweeps',
     install: async () => {
-      await queues.maintenance.upsertJobScheduler('sweep-intake', { every: SWEEP_EVERY_MS }, { name: 'sweep-intake' });
-      await queues.maintenance.upsertJobScheduler('sweep-outbox', { every: SWEEP_EVERY_MS }, { name: 'sweep-outbox' });
+      await queues.maintenance.upsertJobScheduler('sweep-intake', { every }, { name: 'sweep-intake' });
+      await queues.maintenance.upsertJobScheduler('sweep-outbox', { every }, { name: 'sweep-outbox' });
     },
   });
 
@@ -39,7 +55,7 @@ export async function startMaintenanceWorker(container: Container): Promise<{ cl
     QUEUE_NAMES.maintenance,
     async (job) => {
       if (job.name === 'sweep-intake') {
-        return sweepStuckIntake({ repo, queue: queues.inbound, logger, now: container.clock(), olderThanSeconds: 60 });
+        return sweepStuckIntake({ repo, queue: queues.inbound, logger, now: container.clock(), olderThanSeconds: STUCK_AFTER_SECONDS });
       }
       if (job.name === 'sweep-outbox') return outboxSweeper.sweep();
       if (job.name === ASK_FEEDBACK_JOB) {
@@ -55,15 +71,22 @@ export async function startMaintenanceWorker(container: Container): Promise<{ cl
     { connection: container.bullmqRedis, prefix: container.prefix, concurrency: 1 },
   );
   worker.on('failed', (_job, error) => logger.warn({ err: { message: error.message } }, 'maintenance job failed'));
+  worker.on('error', (error) => logger.warn({ err: { message: error.message } }, 'maintenance worker error'));
   return { close: () => worker.close() };
 }
 
 /** Replays the intake spool now and then; a no-op when the spool is empty. */
-export function startSpoolReplayer(container: Container): { close(): Promise<void> } {
+export function startSpoolReplayer(container: Container, options: MaintenanceOptions = {}): { close(): Promise<void> } {
   let running: Promise<unknown> | null = null;
   const tick = () => {
     if (running) return;
-    running = replayIntakeSpool({ dir: container.config.SPOOL_DIR, repo: container.repo, queue: container.queues.inbound, logger: container.logger })
+    running = replayIntakeSpool({
+      dir: container.config.SPOOL_DIR,
+      repo: container.repo,
+      queue: container.queues.inbound,
+      logger: container.logger,
+      claimGraceMs: options.spoolClaimGraceMs,
+    })
       .then((result) => {
         if (result.stored + result.duplicates + result.rejected > 0) container.logger.info({ ...result }, 'intake spool replayed');
       })
@@ -73,7 +96,7 @@ export function startSpoolReplayer(container: Container): { close(): Promise<voi
       });
   };
   tick();
-  const timer = setInterval(tick, SPOOL_REPLAY_EVERY_MS);
+  const timer = setInterval(tick, options.spoolReplayEveryMs ?? SPOOL_REPLAY_EVERY_MS);
   timer.unref();
   return {
     async close() {

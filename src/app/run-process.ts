@@ -1,12 +1,18 @@
 /**
  * Runs the web server, the workers, or both (the embedded default), with a graceful shutdown on
  * SIGTERM/SIGINT: stop taking webhooks, finish jobs in flight, close connections.
+ *
+ * `startService` is the whole start-up without the process-level parts (environment, signals,
+ * `process.exit`), so the integration tests boot exactly what `aguavoz start` boots
+ * (test/support/service-harness.ts). New start-up wiring goes in `startService`, never in
+ * `runProcess`, or the tests cannot see it.
  */
 import type { Server } from 'node:http';
-import { loadConfig } from '../config/config';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from '../config/config';
 import { createHttpApp, createWorkerHttpApp } from '../http/app';
-import { createContainer, type Container } from './container';
-import { startMaintenanceWorker, startSpoolReplayer } from './maintenance';
+import { createContainer, type Container, type ContainerOptions } from './container';
+import { startMaintenanceWorker, startSpoolReplayer, type MaintenanceOptions } from './maintenance';
 import { prepareStore } from './prepare-store';
 import { startWorkers } from './workers';
 
@@ -15,26 +21,54 @@ export interface RunProcessOptions {
   worker: boolean;
 }
 
+export interface StartServiceOptions extends RunProcessOptions {
+  /** Test seams of the composition root (clock, transport); production passes none. */
+  container?: ContainerOptions;
+  /** Sweep and replay periods; production uses the defaults of maintenance.ts. */
+  maintenance?: MaintenanceOptions;
+  /** Port to listen on; default `config.PORT` (tests pass 0 for a free port). */
+  port?: number;
+  /** Milliseconds to wait for Redis at start-up. */
+  redisTimeoutMs?: number;
+}
+
+export interface StopOptions {
+  /**
+   * Keep serving this long with `/readyz` answering 503 before the server closes, so a load
+   * balancer moves away first. Default 0.
+   */
+  drainMs?: number;
+}
+
+export interface RunningService {
+  container: Container;
+  server: Server;
+  /** `http://127.0.0.1:<port>` (or the host it listens on). */
+  url: string;
+  isShuttingDown(): boolean;
+  /** Readiness off, stop taking requests, finish jobs in flight, close every connection. */
+  stop(options?: StopOptions): Promise<void>;
+}
+
 interface Closable {
   close(): Promise<void>;
 }
 
-export async function runProcess(options: RunProcessOptions): Promise<void> {
-  const config = loadConfig();
-  const container = createContainer(config);
-  const { logger } = container;
-  await waitForRedis(container);
+export async function startService(config: Config, options: StartServiceOptions): Promise<RunningService> {
+  const container = createContainer(config, options.container);
+  await waitForRedis(container, options.redisTimeoutMs);
 
   const closables: Closable[] = [];
   let shuttingDown = false;
-  let server: Server | null = null;
+  let stopping: Promise<void> | null = null;
+  const isShuttingDown = () => shuttingDown;
 
   /** What needs the store: first-start duties, the workers, the schedulers. */
   const startWithStore = async () => {
     await prepareStore(container);
     if (options.worker) {
       closables.push(await startWorkers(container));
-      closables.push(await startMaintenanceWorker(container));
+      closables.push(await startMaintenanceWorker(container, options.maintenance));
       // Every component registered its schedulers above; install them, and again whenever Redis
       // comes back without them (issue 7.1).
       await container.schedulers.installAll();
@@ -44,33 +78,61 @@ export async function runProcess(options: RunProcessOptions): Promise<void> {
   // A store that cannot open (disk full, file locked, MongoDB down) must not keep the webhook
   // down (issue 7.7): intake comes up and spools, and the store is tried again until it opens.
   if (await openStore(container)) await startWithStore();
-  else closables.push(retryStoreOpen(container, config.STORE_OPEN_RETRY_SECONDS * 1000, startWithStore, () => shuttingDown));
+  else closables.push(retryStoreOpen(container, config.STORE_OPEN_RETRY_SECONDS * 1000, startWithStore, isShuttingDown));
 
+  let server: Server;
   if (options.web) {
-    closables.push(startSpoolReplayer(container));
-    const app = createHttpApp(container, { isShuttingDown: () => shuttingDown, requireSchedulers: options.worker });
-    server = await listen(app, config.PORT, config.HOST);
-    const where = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
-    logger.info({ url: where, localMode: container.isLocalMode }, 'web server listening');
-    console.log(`AguaVoz is listening on ${where}${container.isLocalMode ? '  (local mode: no Twilio account; try `npx aguavoz chat`)' : ''}`);
+    closables.push(startSpoolReplayer(container, options.maintenance));
+    server = await listen(createHttpApp(container, { isShuttingDown, requireSchedulers: options.worker }), options.port ?? config.PORT, config.HOST);
   } else {
     // A worker alone still answers /healthz, /readyz and /metrics for its orchestrator.
-    server = await listen(createWorkerHttpApp(container, { isShuttingDown: () => shuttingDown, requireSchedulers: true }), config.PORT, config.HOST);
+    server = await listen(createWorkerHttpApp(container, { isShuttingDown, requireSchedulers: true }), options.port ?? config.PORT, config.HOST);
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+
+  async function stop(stopOptions: StopOptions = {}): Promise<void> {
+    shuttingDown = true;
+    if (stopOptions.drainMs) await new Promise((resolve) => setTimeout(resolve, stopOptions.drainMs));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const closable of closables.reverse()) await closable.close().catch((error: Error) => container.logger.warn({ err: { message: error.message } }, 'close failed'));
+    await container.close();
+  }
+
+  return {
+    container,
+    server,
+    url,
+    isShuttingDown,
+    stop(stopOptions) {
+      stopping ??= stop(stopOptions);
+      return stopping;
+    },
+  };
+}
+
+export async function runProcess(options: RunProcessOptions): Promise<void> {
+  const config = loadConfig();
+  const service = await startService(config, options);
+  const { logger, isLocalMode } = service.container;
+  if (options.web) {
+    logger.info({ url: service.url, localMode: isLocalMode }, 'web server listening');
+    console.log(`AguaVoz is listening on ${service.url}${isLocalMode ? '  (local mode: no Twilio account; try `npx aguavoz chat`)' : ''}`);
+  } else {
     logger.info({ port: config.PORT }, 'worker health and metrics listening');
   }
 
+  let signalled = false;
   const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
+    if (signalled) return;
+    signalled = true;
     logger.info({ signal }, 'shutting down: no new webhooks, finishing jobs in flight');
     const forced = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, 25_000);
     forced.unref();
-    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-    for (const closable of closables.reverse()) await closable.close().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'close failed'));
-    await container.close();
+    await service.stop();
     logger.info('stopped');
     process.exit(0);
   };

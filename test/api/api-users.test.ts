@@ -26,21 +26,36 @@ afterAll(async () => {
 });
 
 describe('GET /users', () => {
+  // Its own store: the other tests add users, and the listing must not depend on which ran first.
+  let l: ApiHarness;
+  const tokens = { admin: '', supervisor: '', operator: '' };
+  beforeAll(async () => {
+    l = await createApiHarness({ label: 'api-users-list' });
+    const [a, b] = [await l.addLocality(), await l.addLocality()];
+    ({ token: tokens.admin } = await l.addUserWithToken({ role: 'admin', localityIds: [], username: 'root' }));
+    ({ token: tokens.supervisor } = await l.addUserWithToken({ role: 'supervisor', localityIds: [a.id], username: 'sup-a' }));
+    ({ token: tokens.operator } = await l.addUserWithToken({ role: 'operator', localityIds: [a.id], username: 'op-a' }));
+    await l.addUserWithToken({ role: 'operator', localityIds: [b.id], username: 'op-b' });
+  });
+  afterAll(async () => {
+    await l.close();
+  });
+
   it('is forbidden to operators', async () => {
-    const res = await request(h.app).get('/api/v1/users').set(as(operatorToken)).expect(403);
+    const res = await request(l.app).get('/api/v1/users').set(as(tokens.operator)).expect(403);
     expect(res.body.error.code).toBe('forbidden');
   });
 
   it('shows a supervisor only the staff of their localities, without password hashes', async () => {
-    const res = await request(h.app).get('/api/v1/users').set(as(supervisorToken)).expect(200);
+    const res = await request(l.app).get('/api/v1/users').set(as(tokens.supervisor)).expect(200);
     expect(res.body.items.map((u: { username: string }) => u.username).sort()).toEqual(['op-a', 'sup-a']);
     expect(JSON.stringify(res.body)).not.toMatch(/password|hash|\$argon|scrypt/i);
   });
 
   it('shows an admin everyone, filtered by role when asked', async () => {
-    const all = await request(h.app).get('/api/v1/users').set(as(adminToken)).expect(200);
+    const all = await request(l.app).get('/api/v1/users').set(as(tokens.admin)).expect(200);
     expect(all.body.items.map((u: { username: string }) => u.username).sort()).toEqual(['op-a', 'op-b', 'root', 'sup-a']);
-    const operators = await request(h.app).get('/api/v1/users').query({ role: 'operator' }).set(as(adminToken)).expect(200);
+    const operators = await request(l.app).get('/api/v1/users').query({ role: 'operator' }).set(as(tokens.admin)).expect(200);
     expect(operators.body.items.map((u: { username: string }) => u.username).sort()).toEqual(['op-a', 'op-b']);
   });
 });

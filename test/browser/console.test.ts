@@ -26,16 +26,51 @@ jest.setTimeout(90_000);
 describe('operator console in a browser', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  let page: Page;
   let reference: string;
+  let reportTexts: string[];
+
+  /** The resident's outage report by SMS, as every test below finds it. */
+  async function reportOutageBySms(): Promise<void> {
+    // Privacy notice, "Entendido: corte de agua.", then "whole street or your home?" ("since
+    // when" is answered by "desde ayer").
+    await server.text(RESIDENT, 'no hay agua desde ayer');
+    await server.waitForPhoneMessages(RESIDENT, 3);
+    await server.text(RESIDENT, '1');
+    await server.waitForPhoneMessages(RESIDENT, 4);
+    await server.text(RESIDENT, '1');
+    reportTexts = await server.waitForPhoneMessages(RESIDENT, 6);
+    // The optional gender question: declining ends the conversation, so the resident is free
+    // to be asked "was it solved?" later.
+    await server.text(RESIDENT, '4');
+    await server.waitForPhoneMessages(RESIDENT, 7);
+    reference = /codigo (\d{7})/.exec(reportTexts.join('\n'))?.[1] ?? '';
+  }
+
+  /** A fresh browser page (its own cookies) on the console's login form. */
+  async function loginPage(): Promise<Page> {
+    const page = await browser.newPage({ viewport: NARROW_VIEWPORT });
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${server.baseUrl}/tickets`);
+    return page;
+  }
+
+  async function logIn(page: Page): Promise<number> {
+    await page.fill('#username', 'rosa');
+    await page.fill('#password', OPERATOR_PASSWORD);
+    const [login] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+      page.click('button[type=submit]'),
+    ]);
+    await page.waitForURL(`${server.baseUrl}/tickets`);
+    return login.status();
+  }
 
   beforeAll(async () => {
     server = await startConsoleServer({ label: 'browser-console' });
     await server.addOperator('rosa', 'Rosa Quispe');
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: NARROW_VIEWPORT });
-    page.setDefaultTimeout(10_000);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await reportOutageBySms();
   });
 
   afterAll(async () => {
@@ -44,35 +79,16 @@ describe('operator console in a browser', () => {
   });
 
   it('a resident reports an outage by SMS and gets a reference on their phone', async () => {
-    // Privacy notice, "Entendido: corte de agua.", then "whole street or your home?" ("since
-    // when" is answered by "desde ayer").
-    await server.text(RESIDENT, 'no hay agua desde ayer');
-    await server.waitForPhoneMessages(RESIDENT, 3);
-    await server.text(RESIDENT, '1');
-    await server.waitForPhoneMessages(RESIDENT, 4);
-    await server.text(RESIDENT, '1');
-    const texts = await server.waitForPhoneMessages(RESIDENT, 6);
-    // The optional gender question: declining ends the conversation, so the resident is free
-    // to be asked "was it solved?" later.
-    await server.text(RESIDENT, '4');
-    await server.waitForPhoneMessages(RESIDENT, 7);
-    reference = /codigo (\d{7})/.exec(texts.join('\n'))?.[1] ?? '';
+    expect(reportTexts.join('\n')).toContain(`codigo ${reference}`);
     expect(reference).toMatch(/^\d{7}$/);
     const [ticket] = (await server.repo.listTickets({ residentId: (await server.repo.findResidentByPhone(RESIDENT))!.id })).items;
-    expect(ticket).toMatchObject({ reference, category: 'outage', sector: 'Centro', status: 'open' });
+    expect(ticket).toMatchObject({ reference, category: 'outage', sector: 'Centro' });
   });
 
   it('the operator logs in and finds the ticket in the queue', async () => {
-    await page.goto(`${server.baseUrl}/tickets`);
+    const page = await loginPage();
     expect(new URL(page.url()).pathname).toBe('/login');
-    await page.fill('#username', 'rosa');
-    await page.fill('#password', OPERATOR_PASSWORD);
-    const [login] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
-      page.click('button[type=submit]'),
-    ]);
-    expect(login.status()).toBe(303);
-    await page.waitForURL(`${server.baseUrl}/tickets`);
+    expect(await logIn(page)).toBe(303);
 
     const row = page.locator(`tr[data-ticket="${reference}"]`);
     await expect(row.textContent()).resolves.toContain('Corte de agua');
@@ -81,9 +97,12 @@ describe('operator console in a browser', () => {
     // The inline stylesheet is allowed by the web process's Content-Security-Policy.
     expect(await page.evaluate<string>("getComputedStyle(document.querySelector('header')).backgroundColor")).toBe('rgb(11, 92, 122)');
     expect(await documentWidth(page)).toBeLessThanOrEqual(NARROW_VIEWPORT.width);
+    await page.close();
   });
 
   it('opens the ticket and sees the conversation, masked phone and captured details', async () => {
+    const page = await loginPage();
+    await logIn(page);
     await page.click(`a:text("${reference}")`);
     await page.waitForURL(/\/tickets\/[^/]+$/);
     const conversation = (await page.textContent('#conversation')) ?? '';
@@ -94,6 +113,7 @@ describe('operator console in a browser', () => {
     expect(body).not.toContain(RESIDENT);
     expect(body).toContain('toda la calle');
     expect(body).toContain('Se enviará en castellano por SMS.');
+    await page.close();
   });
 
   it('replies and resolves with a note through plain forms; the phone gets the reply, the resolution and "was it solved?"', async () => {
@@ -102,6 +122,10 @@ describe('operator console in a browser', () => {
     const expectedResolution = sms('notify.resolved', { reference, note: RESOLUTION });
     const expectedQuestion = sms('feedback.ask_solved', { reference });
     expect(expectedQuestion).toMatch(/1 Si\n2 No$/);
+    const page = await loginPage();
+    await logIn(page);
+    await page.click(`a:text("${reference}")`);
+    await page.waitForURL(/\/tickets\/[^/]+$/);
 
     // Everything the conversation sent so far (its length depends on the flow's wording).
     const before = server.phoneMessages(RESIDENT).length;
@@ -127,5 +151,6 @@ describe('operator console in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'ticket-360.png'), fullPage: true });
     expect(await documentWidth(page)).toBeLessThanOrEqual(NARROW_VIEWPORT.width);
     expect((await page.textContent('#conversation')) ?? '').toContain(REPLY);
+    await page.close();
   });
 });

@@ -108,31 +108,34 @@ describe('console access control', () => {
 
   it('keeps /tickets and /tickets/:id under 100 KB with a full queue and a long conversation', async () => {
     const now = new Date();
+    // A town of its own: its full queue must not push the other tests' tickets off the first page.
+    const fullTown = await addLocality(h.repo, { slug: 'pueblo-lleno', phoneNumbers: ['+51940000777'] });
+    await h.addUser({ username: 'llena', localityIds: [fullTown.id] });
     for (let i = 0; i < 30; i += 1) {
       await seedTicket(h.repo, {
-        locality: h.locality,
+        locality: fullTown,
         ticket: { resolutionDueAt: new Date(now.getTime() + i * 3_600_000).toISOString(), details: { since: 'yesterday', scope: 'home' } },
       });
     }
-    const long = await seedTicket(h.repo, { locality: h.locality });
+    const long = await seedTicket(h.repo, { locality: fullTown });
     const resident = await h.repo.getResident(long.residentId);
     const inbound = Array.from({ length: 60 }, (_, i) => ({
       id: `in-${long.id}-${i}`,
       providerSid: `SM${long.id.replace(/-/g, '')}${String(i).padStart(2, '0')}`,
       channel: 'sms' as const,
       fromPhone: resident?.phone ?? '',
-      toPhone: h.locality.phoneNumbers[0] ?? '',
+      toPhone: fullTown.phoneNumbers[0] ?? '',
       body: `Mensaje ${i}: sigue sin agua en el jiron Lima cuadra 3, por favor vengan pronto`,
       media: [],
       location: null,
       receivedAt: new Date(now.getTime() - (60 - i) * 60_000).toISOString(),
       processedAt: null,
       residentId: long.residentId,
-      localityId: h.locality.id,
+      localityId: fullTown.id,
     }));
     for (const message of inbound) await h.repo.insertInboundMessage(message);
 
-    const rosa = await loginAgent(h.app, 'rosa');
+    const rosa = await loginAgent(h.app, 'llena');
     const queue = await rosa.get('/tickets');
     const ticket = await rosa.get(`/tickets/${long.id}`);
     expect(queue.status).toBe(200);

@@ -4,7 +4,7 @@
  */
 import type request from 'supertest';
 import type { Ticket } from '../../src/domain/ticket';
-import { createConsoleHarness, loginAgent, seedTicket, type ConsoleHarness } from '../support/console-app';
+import { addLocality, createConsoleHarness, loginAgent, seedTicket, type ConsoleHarness } from '../support/console-app';
 
 const NOW = new Date('2025-07-21T15:00:00.000Z');
 const HOUR = 3_600_000;
@@ -102,13 +102,17 @@ describe('console queue', () => {
   });
 
   it('pages through a long queue with a "next page" link, without repeating a ticket', async () => {
+    // Another town with its own operator: the 30 tickets must not crowd the other tests' queue.
+    const busyTown = await addLocality(h.repo, { slug: 'pueblo-largo', phoneNumbers: ['+51940000888'] });
+    await h.addUser({ username: 'pagina', localityIds: [busyTown.id] });
+    const pager = await loginAgent(h.app, 'pagina');
     for (let i = 0; i < 30; i += 1) {
-      await seedTicket(h.repo, { locality: h.locality, ticket: { category: 'sewage', resolutionDueAt: at((i + 1) * HOUR) } });
+      await seedTicket(h.repo, { locality: busyTown, ticket: { category: 'sewage', resolutionDueAt: at((i + 1) * HOUR) } });
     }
-    const first = await agent.get('/tickets?category=sewage');
+    const first = await pager.get('/tickets?category=sewage');
     const next = /<a href="([^"]+)" rel="next">/.exec(first.text)?.[1]?.replace(/&amp;/g, '&');
     expect(next).toMatch(/^\/tickets\?category=sewage&cursor=/);
-    const second = await agent.get(next!);
+    const second = await pager.get(next!);
     const seen = [...referencesIn(first.text), ...referencesIn(second.text)];
     expect(referencesIn(first.text)).toHaveLength(25);
     expect(new Set(seen).size).toBe(30);

@@ -31,23 +31,26 @@ describe('ESTADO <ref>: a resident asks where their complaint stands', () => {
   });
 
   it('answers with the status and the last public note once the operator wrote one', async () => {
+    // A second ticket of the same resident: the open one above stays as it was.
+    const worked: Ticket = { ...ticket, id: newId(), reference: makeReference('555555') };
+    await h.repo.commit({ ticketsCreated: [worked] });
     const at = new Date().toISOString();
     await h.repo.commit({
-      ticketUpdates: [{ id: ticket.id, patch: { status: 'in_progress', updatedAt: at } }],
+      ticketUpdates: [{ id: worked.id, patch: { status: 'in_progress', updatedAt: at } }],
       timeline: [
-        { id: newId(), ticketId: ticket.id, at, type: 'replied', actor: 'op-1', text: 'La cisterna llega a las 3 pm', isPublic: true, data: {} },
-        { id: newId(), ticketId: ticket.id, at, type: 'note_added', actor: 'op-1', text: 'interno: revisar valvula', isPublic: false, data: {} },
+        { id: newId(), ticketId: worked.id, at, type: 'replied', actor: 'op-1', text: 'La cisterna llega a las 3 pm', isPublic: true, data: {} },
+        { id: newId(), ticketId: worked.id, at, type: 'note_added', actor: 'op-1', text: 'interno: revisar valvula', isPublic: false, data: {} },
       ],
     });
 
-    const replies = await h.say(from, `estado ${ticket.reference}`);
+    const replies = await h.say(from, `estado ${worked.reference}`);
 
     expect(replies).toEqual([
-      h.text('status.reply_with_note', { reference: ticket.reference, status: 'in_progress', note: 'La cisterna llega a las 3 pm' }),
+      h.text('status.reply_with_note', { reference: worked.reference, status: 'in_progress', note: 'La cisterna llega a las 3 pm' }),
     ]);
     expect(replies[0]).not.toContain('interno');
     const rows = await h.repliesTo(from);
-    expect(rows[rows.length - 1]).toMatchObject({ ticketId: ticket.id, kind: 'status_reply' });
+    expect(rows[rows.length - 1]).toMatchObject({ ticketId: worked.id, kind: 'status_reply' });
   });
 
   it('says it was not found for a well-formed reference no ticket has', async () => {

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import type { Repository } from '../../src/store/repository';
 import { createUserService } from '../../src/users/user-service';
+import { aLocality } from '../support/domain-fixtures';
 import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
 import { tempSqlitePath } from '../support/sqlite';
 
@@ -27,6 +28,21 @@ describe('aguavoz locality and user commands', () => {
     return { code: result.status, out: `${result.stdout}${result.stderr}` };
   };
 
+  // What the account and token tests start from, stored directly so that no test needs another
+  // to have run first: a town and an operator of it.
+  beforeAll(async () => {
+    const repo = createRepository({ sqlitePath: db.path, logger: createLogger({ level: 'silent' }) });
+    await repo.init();
+    await repo.createLocality(aLocality({ id: newId(), slug: 'villa-base', name: 'Villa Base', sectors: [], phoneNumbers: [] }));
+    const base = await repo.findLocalityBySlug('villa-base');
+    await createUserService({ repo, now: () => new Date().toISOString(), newId }).addUser({
+      username: 'lucia',
+      name: 'Lucía Mamani',
+      role: 'operator',
+      localityIds: [base!.id],
+    });
+    await repo.close();
+  });
   afterAll(() => db.cleanup());
 
   it('adds a locality with its sectors and Twilio number, and lists it', () => {
@@ -47,11 +63,11 @@ describe('aguavoz locality and user commands', () => {
   });
 
   it('adds an operator bound to a locality, prints the password once, issues an API token and resets the password', () => {
-    const added = aguavoz('user', 'add', '--username', 'rosa', '--name', 'Rosa Quispe', '--locality', 'pangoa', '--phone', '+51987654000');
+    const added = aguavoz('user', 'add', '--username', 'rosa', '--name', 'Rosa Quispe', '--locality', 'villa-base', '--phone', '+51987654000');
     expect(added.code).toBe(0);
     const first = /password \(shown once\): (\S+)/.exec(added.out)?.[1];
     expect(first).toBeDefined();
-    expect(aguavoz('user', 'list').out).toMatch(/rosa\toperator\tRosa Quispe\tlocalities: pangoa\tphone: yes/);
+    expect(aguavoz('user', 'list').out).toMatch(/rosa\toperator\tRosa Quispe\tlocalities: villa-base\tphone: yes/);
     expect(aguavoz('user', 'token', 'rosa').out).toMatch(/\nav_[A-Za-z0-9_-]{20,}/);
     const reset = aguavoz('user', 'reset-password', 'rosa');
     const second = /\(shown once\): (\S+)/.exec(reset.out)?.[1];
@@ -61,13 +77,13 @@ describe('aguavoz locality and user commands', () => {
   });
 
   it('lists API tokens without the token itself, revokes one by id, and says so when it was already revoked', () => {
-    const issued = aguavoz('user', 'token', 'rosa', '--label', 'hoja de cálculo');
+    const issued = aguavoz('user', 'token', 'lucia', '--label', 'hoja de cálculo');
     const token = /\n(av_\S+)/.exec(issued.out)?.[1];
     const id = /token id: (\S+)/.exec(issued.out)?.[1];
     expect(token).toBeDefined();
     expect(id).toBeDefined();
 
-    const listed = aguavoz('user', 'tokens', 'rosa');
+    const listed = aguavoz('user', 'tokens', 'lucia');
     expect(listed.code).toBe(0);
     expect(listed.out).toContain(`${id}\thoja de cálculo\tcreated `);
     expect(listed.out).toMatch(new RegExp(`${id}\\thoja de cálculo\\tcreated \\S+\\tlast used never\\tactive\\n`));
@@ -75,8 +91,8 @@ describe('aguavoz locality and user commands', () => {
 
     const revoked = aguavoz('user', 'revoke-token', id!);
     expect(revoked.code).toBe(0);
-    expect(revoked.out).toContain(`revoked API token ${id} ("hoja de cálculo") of rosa`);
-    expect(aguavoz('user', 'tokens', 'rosa').out).toMatch(new RegExp(`${id}\\t.*\\trevoked \\d{4}-\\S+Z\\n`));
+    expect(revoked.out).toContain(`revoked API token ${id} ("hoja de cálculo") of lucia`);
+    expect(aguavoz('user', 'tokens', 'lucia').out).toMatch(new RegExp(`${id}\\t.*\\trevoked \\d{4}-\\S+Z\\n`));
     expect(aguavoz('user', 'revoke-token', id!).out).toMatch(/was already revoked at \d{4}-/);
 
     const unknown = aguavoz('user', 'revoke-token', 'no-such-token');
@@ -122,23 +138,23 @@ describe('aguavoz locality and user commands', () => {
     });
 
     it('reset-password ends a console session that was open, and the printed password signs in again', async () => {
-      const before = /\(shown once\): (\S+)/.exec(aguavoz('user', 'reset-password', 'rosa').out)?.[1];
+      const before = /\(shown once\): (\S+)/.exec(aguavoz('user', 'reset-password', 'lucia').out)?.[1];
       const browser = request.agent(app);
-      await browser.post('/login').type('form').send({ username: 'rosa', password: before }).expect(303);
+      await browser.post('/login').type('form').send({ username: 'lucia', password: before }).expect(303);
       await browser.get('/tickets').expect(200);
 
-      const reset = aguavoz('user', 'reset-password', 'rosa');
+      const reset = aguavoz('user', 'reset-password', 'lucia');
       expect(reset.code).toBe(0);
-      expect(reset.out).toContain('console sessions of rosa are ended');
+      expect(reset.out).toContain('console sessions of lucia are ended');
       await browser.get('/tickets').set('Accept', 'text/html').expect(303).expect('Location', '/login?next=%2Ftickets');
 
       const after = /\(shown once\): (\S+)/.exec(reset.out)?.[1];
-      await browser.post('/login').type('form').send({ username: 'rosa', password: after }).expect(303);
+      await browser.post('/login').type('form').send({ username: 'lucia', password: after }).expect(303);
       await browser.get('/tickets').expect(200);
     });
 
     it('revoke-token makes the API refuse that token with 401 at its next request', async () => {
-      const issued = aguavoz('user', 'token', 'rosa', '--label', 'script');
+      const issued = aguavoz('user', 'token', 'lucia', '--label', 'script');
       const token = /\n(av_\S+)/.exec(issued.out)?.[1];
       const id = /token id: (\S+)/.exec(issued.out)?.[1];
       await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);

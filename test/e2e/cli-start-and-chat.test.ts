@@ -7,6 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import type { Category } from '../../src/domain/ticket';
+import { createLogger } from '../../src/shared/logger';
+import { createRepository } from '../../src/store/create-repository';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { tempSqlitePath } from '../support/sqlite';
 
@@ -35,6 +38,21 @@ function run(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<str
   });
 }
 
+/** `aguavoz start` as a child process; resolves once it says it is listening. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<{ process: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  let output = '';
+  const child = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 45_000;
+  while (!output.includes('listening on')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { process: child, output: () => output, exited };
+}
+
 describe('a newcomer starts the embedded default and reports by `aguavoz chat`', () => {
   const db = tempSqlitePath('e2e');
   const prefix = uniquePrefix('e2e');
@@ -58,14 +76,9 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
       LOG_LEVEL: 'warn',
       ALERT_DIGEST_SECONDS: '1',
     };
-    server = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    const deadline = Date.now() + 45_000;
-    while (!serverOutput.includes('listening on')) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`server did not start:\n${serverOutput}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const started = await startServer(env);
+    server = started.process;
+    serverOutput = started.output();
   }, 60_000);
 
   afterAll(async () => {
@@ -85,15 +98,15 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
     expect(serverOutput).toMatch(/Log in as "admin" with password: \S{8,}/);
   });
 
-  const reports: Array<{ kind: string; from: string; lines: string[] }> = [
-    { kind: 'outage', from: '+51987100001', lines: ['no hay agua desde ayer', '1', '2', '4'] },
-    { kind: 'billing', from: '+51987100002', lines: ['mi recibo vino muy caro', '0', '1', '0', '4'] },
-    { kind: 'water quality', from: '+51987100003', lines: ['el agua sale turbia', '1', '2', '1', '4'] },
-    { kind: 'leak', from: '+51987100004', lines: ['hay una fuga en la calle', 'frente al mercado', '1', '4'] },
-    { kind: 'sewage', from: '+51987100005', lines: ['el desague se rebalsa', '1', '1', 'jiron lima 123, frente a la plaza', '2', '4'] },
+  const reports: Array<{ kind: string; category: Category; from: string; lines: string[] }> = [
+    { kind: 'outage', category: 'outage', from: '+51987100001', lines: ['no hay agua desde ayer', '1', '2', '4'] },
+    { kind: 'billing', category: 'billing', from: '+51987100002', lines: ['mi recibo vino muy caro', '0', '1', '0', '4'] },
+    { kind: 'water quality', category: 'quality', from: '+51987100003', lines: ['el agua sale turbia', '1', '2', '1', '4'] },
+    { kind: 'leak', category: 'leak', from: '+51987100004', lines: ['hay una fuga en la calle', 'frente al mercado', '1', '4'] },
+    { kind: 'sewage', category: 'sewage', from: '+51987100005', lines: ['el desague se rebalsa', '1', '1', 'jiron lima 123, frente a la plaza', '2', '4'] },
   ];
 
-  it.each(reports)('a resident reports a $kind problem and gets a 7-digit reference', async ({ from, lines }) => {
+  it.each(reports)('a resident reports a $kind problem and gets a 7-digit reference to a ticket of that kind', async ({ from, category, lines }) => {
     const transcript = await run(['chat', '--url', url, '--from', from, '--wait', '4000'], env, `${lines.join('\n')}\n`);
     const reference = /codigo (\d{7})/.exec(transcript)?.[1];
     if (!reference) {
@@ -102,6 +115,15 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
     }
     const status = await run(['chat', '--url', url, '--from', from, '--wait', '4000'], env, `ESTADO ${reference}\n`);
     expect(status).toContain(`Su reclamo ${reference}`);
+
+    // The store the service writes (SQLite in WAL mode takes a second reader).
+    const repo = createRepository({ sqlitePath: db.path, logger: createLogger({ level: 'silent' }) });
+    await repo.init();
+    try {
+      expect(await repo.findTicketByReference(reference)).toMatchObject({ reference, category, status: 'open' });
+    } finally {
+      await repo.close();
+    }
   }, 60_000);
 
   it('answers /healthz and /readyz while running', async () => {
@@ -117,9 +139,13 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
   });
 
   it('SIGTERM stops the process gracefully with exit code 0', async () => {
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(serverOutput).not.toMatch(/shutdown took too long/);
-  }, 30_000);
+    // A second instance on the same store and Redis (as in a scale-out), so the main server stays
+    // up for the other tests whatever their order.
+    const port = await freePort();
+    const second = await startServer({ ...env, PORT: String(port) });
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).not.toMatch(/shutdown took too long/);
+  }, 60_000);
 });

@@ -3,7 +3,8 @@
  * under the running webhook, then reopened). Every message must still be answered 200, kept in
  * the spool, and after the replay the conversation ends in exactly one ticket.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInboundDedupe } from '../../src/messaging/inbound/inbound-dedupe';
 import { createInboundRouter } from '../../src/messaging/inbound/inbound-router';
@@ -63,7 +64,9 @@ describe('the store is unavailable during intake', () => {
   });
 
   it('answers 500 only when the spool cannot be written either, and a retry of that message is then accepted', async () => {
-    const notADirectory = join(h.spoolDir, 'blocked');
+    // Outside the harness's spool folder, which the other test replays and expects empty.
+    const blockedDir = mkdtempSync(join(tmpdir(), 'aguavoz-blocked-'));
+    const notADirectory = join(blockedDir, 'blocked');
     writeFileSync(notADirectory, '');
     const app = express();
     app.use(
@@ -87,5 +90,6 @@ describe('the store is unavailable during intake', () => {
     expect(lost.status).toBe(500);
     expect(retried.status).toBe(200);
     expect((await h.repo.listUnprocessedInboundFrom('+51944000002')).map((m) => m.body)).toEqual(['fuga grande']);
+    rmSync(blockedDir, { recursive: true, force: true });
   });
 });

@@ -1,15 +1,16 @@
 /**
- * The question after a resolution and what the answer does. The answer turn is run the way the
- * conversation processor will run it once the lead wires `applyFeedbackAnswer` in: the real
- * engine on the stored session, then the feedback piece merged into one commit.
+ * The question after a resolution and what the answer does. The resident's answer is a stored
+ * inbound message run by the real conversation processor (engine on the stored session, the
+ * feedback piece merged into the turn's one commit), as the inbound worker runs it. The wiring of
+ * the composition root itself is proven in test/service/service-wiring.test.ts.
  */
 import { join } from 'node:path';
 import { createSessionStore, type SessionStore } from '../../src/conversation/session-store';
 import type { Resident } from '../../src/domain/resident';
 import type { Ticket } from '../../src/domain/ticket';
-import { applyFeedbackAnswer, type ResolutionFeedbackEvent } from '../../src/feedback/feedback-answer';
+import { createConversationProcessor, type ConversationProcessor } from '../../src/conversation/conversation-processor';
+import { applyFeedbackAnswer } from '../../src/feedback/feedback-answer';
 import { createResolutionFeedback, type ResolutionFeedback, type ResolutionFeedbackDeps } from '../../src/feedback/resolution-feedback';
-import { step } from '../../src/flow-engine/engine';
 import { loadFlows } from '../../src/flow-engine/flow-loader';
 import type { LoadedFlows } from '../../src/flow-engine/loaded-flows';
 import { adaptForChannel } from '../../src/i18n/channel-text';
@@ -18,7 +19,8 @@ import { createSlaDeadlines } from '../../src/sla/sla-calendar-cache';
 import { toAuthenticatedUser } from '../../src/users/user-service';
 import { createTicketService } from '../../src/tickets/ticket-service';
 import type { TicketService } from '../../src/tickets/ticket-service-types';
-import { testLogger } from '../support/inbound-app';
+import { createResidentLock } from '../../src/shared/resident-lock';
+import { newMessageSid, testLogger } from '../support/inbound-app';
 import { createStaffHarness, type StaffHarness } from '../alerts/staff-harness';
 
 describe('the resident is asked whether the problem was solved', () => {
@@ -42,10 +44,23 @@ describe('the resident is asked whether the problem was solved', () => {
       ...extra,
     });
 
+  let processor: ConversationProcessor;
+
   beforeAll(async () => {
     h = await createStaffHarness({ label: 'feedback' });
     sessions = createSessionStore({ redis: h.redis, prefix: h.prefix });
     flows = loadFlows({ flowsDir: join(__dirname, '../../flows'), translator: h.translator });
+    processor = createConversationProcessor({
+      repo: h.repo,
+      sessions,
+      lock: createResidentLock({ redis: h.redis, prefix: h.prefix }),
+      flows,
+      translator: h.translator,
+      dispatcher: h.dispatcher,
+      logger: testLogger,
+      sessionTimeoutMinutes: 30,
+      resolutionAfterReopen: createSlaDeadlines({ repo: h.repo }).resolutionAfterReopen,
+    });
     feedback = makeFeedback();
     tickets = createTicketService({
       repo: h.repo,
@@ -76,30 +91,31 @@ describe('the resident is asked whether the problem was solved', () => {
     return { resident: who, operator, ticket: resolved };
   }
 
-  /** One resident message through the engine on the stored session, as the processor does. */
-  async function answer(resident: Resident, text: string): Promise<ResolutionFeedbackEvent[]> {
-    const session = await sessions.get(resident.id);
-    const result = step(flows, session, { type: 'message', text }, {
-      now: now(),
+  /** The resident texts `text` to the town: stored as intake stores it, then processed. */
+  async function answer(resident: Resident, text: string) {
+    const { message } = await h.repo.insertInboundMessage({
+      id: newId(),
+      providerSid: newMessageSid(),
       channel: 'sms',
-      resident: { language: resident.language, gender: null, genderAsked: true, isFirstContact: false, optedOut: false },
-      locality: { name: h.locality.name, sectors: h.locality.sectors },
-      sessionTimeoutMinutes: 30,
-      newReference: () => '0000000',
+      fromPhone: resident.phone,
+      toPhone: h.locality.phoneNumbers[0]!,
+      body: text,
+      media: [],
+      location: null,
+      receivedAt: now(),
+      processedAt: null,
+      residentId: null,
+      localityId: null,
     });
-    if (result.session) await sessions.save(resident.id, result.session, new Date());
-    else await sessions.delete(resident.id);
-    return result.events.filter((e): e is ResolutionFeedbackEvent => e.type === 'resolution_feedback');
+    const turns = await processor.processInboundMessage(message.id);
+    expect(turns.map((t) => t.outcome)).toEqual(['processed']);
+    return turns[0]!;
   }
 
-  async function applyAndCommit(resident: Resident, event: ResolutionFeedbackEvent) {
-    const sla = createSlaDeadlines({ repo: h.repo });
-    const effects = await applyFeedbackAnswer(
-      { repo: h.repo, translator: h.translator, newId, logger: testLogger, resolutionAfterReopen: sla.resolutionAfterReopen },
-      { event, residentId: resident.id, at: now() },
-    );
-    await h.repo.commit({ ...effects.unit, outbox: effects.alerts });
-    return effects;
+  /** Alert rows to staff queued by the answer turn. */
+  async function staffAlertsOf(outboxIds: string[]) {
+    const rows = await Promise.all(outboxIds.map((id) => h.repo.getOutbox(id)));
+    return rows.filter((row) => row !== null && row.userId !== null);
   }
 
   it('queues "was it solved? 1 Yes 2 No" right after the resolution notice, in the resident’s language and channel', async () => {
@@ -121,53 +137,47 @@ describe('the resident is asked whether the problem was solved', () => {
     await h.repo.commit({ ticketUpdates: [{ id: ticket.id, patch: { assigneeId: operator.id } }] });
     const onDutyColleague = await h.addUser({ role: 'operator' });
 
-    const [event] = await answer(resident, '2');
-    expect(event).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: false, rating: null });
-    const effects = await applyAndCommit(resident, event!);
+    const turn = await answer(resident, '2');
 
     const stored = await h.repo.getTicket(ticket.id);
-    expect(effects.outcome).toBe('reopened');
     expect(stored).toMatchObject({ status: 'open', reopenCount: 1, resolvedAt: null, residentConfirmedSolved: false, residentRating: null });
     expect(Date.parse(stored!.resolutionDueAt!)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
     expect((await h.repo.listTimeline(ticket.id)).slice(-2).map((e) => [e.type, e.actor])).toEqual([
       ['resident_feedback', 'resident'],
       ['reopened', 'resident'],
     ]);
-    expect(effects.alerts).toHaveLength(1);
-    expect(effects.alerts[0]).toMatchObject({
+    const alerts = await staffAlertsOf(turn.outboxIds);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
       userId: operator.id,
       toPhone: operator.phone,
       kind: 'alert',
       residentId: null,
       body: adaptForChannel(h.translator.render('alert.reopened', 'es', { reference: ticket.reference, category: 'Corte de agua', sector: 'Barrio Alto' }), 'sms'),
     });
-    expect(effects.alerts.some((row) => row.userId === onDutyColleague.id)).toBe(false);
+    expect(alerts.some((row) => row!.userId === onDutyColleague.id)).toBe(false);
   });
 
   it('"No" on an unassigned ticket alerts the on-duty operators of the locality', async () => {
     const { resident, ticket } = await resolvedTicket();
     const onDuty = await h.addUser({ role: 'operator' });
     const offDuty = await h.addUser({ role: 'operator', onDuty: false });
-    const [event] = await answer(resident, 'no');
-    const effects = await applyAndCommit(resident, event!);
+    const turn = await answer(resident, 'no');
 
-    expect(event).toMatchObject({ solved: false, rating: null });
-    const alerted = effects.alerts.map((row) => row.userId);
+    const alerted = (await staffAlertsOf(turn.outboxIds)).map((row) => row!.userId);
     expect(alerted).toContain(onDuty.id);
     expect(alerted).not.toContain(offDuty.id);
-    expect((await h.repo.getTicket(ticket.id))?.status).toBe('open');
+    expect(await h.repo.getTicket(ticket.id)).toMatchObject({ status: 'open', residentConfirmedSolved: false });
   });
 
   it('"1" (Yes) and a rating are recorded; the ticket stays resolved and nobody is alerted', async () => {
     const { resident, ticket } = await resolvedTicket();
-    const [solvedEvent] = await answer(resident, '1');
-    expect(solvedEvent).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: true, rating: null });
-    expect(await applyAndCommit(resident, solvedEvent!)).toMatchObject({ outcome: 'recorded', alerts: [] });
-    const [ratingEvent] = await answer(resident, '5');
-    expect(ratingEvent).toEqual({ type: 'resolution_feedback', reference: ticket.reference, solved: null, rating: 5 });
-    const effects = await applyAndCommit(resident, ratingEvent!);
+    const solved = await answer(resident, '1');
+    expect(await staffAlertsOf(solved.outboxIds)).toEqual([]);
+    expect(await h.repo.getTicket(ticket.id)).toMatchObject({ status: 'resolved', residentConfirmedSolved: true, residentRating: null });
+    const rated = await answer(resident, '5');
 
-    expect(effects).toMatchObject({ outcome: 'recorded', alerts: [] });
+    expect(await staffAlertsOf(rated.outboxIds)).toEqual([]);
     expect(await h.repo.getTicket(ticket.id)).toMatchObject({ status: 'resolved', residentConfirmedSolved: true, residentRating: 5 });
   });
 

@@ -29,9 +29,9 @@ describe('service metrics', () => {
     expect(forged.status).toBe(403);
 
     const text = await metricsText();
-    expect(text).toMatch(/webhooks_received_total\{channel="sms"\} 1/);
-    expect(text).toMatch(/webhooks_rejected_total\{reason="bad_signature"\} 1/);
-    expect(text).toMatch(/queue_jobs\{queue="send",state="waiting"\} \d+/);
+    expect(text).toMatch(/^webhooks_received_total\{channel="sms"\} 1$/m);
+    expect(text).toMatch(/^webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
+    expect(text).toMatch(/^queue_jobs\{queue="send",state="waiting"\} \d+$/m);
   });
 
   it('counts a permanent Twilio error by its code', async () => {
@@ -42,18 +42,18 @@ describe('service metrics', () => {
     await server.waitForPhoneMessages('+51944000222', before + 1);
     const deadline = Date.now() + 10_000;
     let text = await metricsText();
-    while (!/send_failures_total\{code="21211"\} 1/.test(text) && Date.now() < deadline) {
+    while (!/^send_failures_total\{code="21211"\} 1$/m.test(text) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       text = await metricsText();
     }
-    expect(text).toMatch(/send_failures_total\{code="21211"\} 1/);
+    expect(text).toMatch(/^send_failures_total\{code="21211"\} 1$/m);
   });
 
   it('a worker-only process answers /healthz, /readyz and /metrics, and nothing else', async () => {
     const worker = createWorkerHttpApp(server.container, { isShuttingDown: () => false });
     expect((await request(worker).get('/healthz')).status).toBe(200);
     expect((await request(worker).get('/readyz')).body).toMatchObject({ status: 'ready' });
-    expect((await request(worker).get('/metrics')).text).toMatch(/send_failures_total/);
+    expect((await request(worker).get('/metrics')).text).toMatch(/^# TYPE send_failures_total counter$/m);
     expect((await request(worker).post('/webhooks/twilio/messages')).status).toBe(404);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Operator SMS commands end to end: a signed Twilio webhook, intake, the routing the conversation
- * processor's operator hook does (`createOperatorInbound`), the ticket service, the outbox and
- * the send queue — real SQLite, Redis, flows and locales.
+ * Operator SMS commands: a signed Twilio webhook, intake, the conversation processor and its
+ * operator hook (`createOperatorInbound`), the ticket service, the outbox and the send queue —
+ * real SQLite, Redis, flows and locales. The same path through the real composition root, with
+ * the workers sending to the fake Twilio API, is in test/service/service-wiring.test.ts.
  */
 import { adaptForChannel } from '../../src/i18n/channel-text';
 import { measureSms } from '../../src/i18n/sms-segments';

@@ -25,8 +25,9 @@ describe('SLA deadlines per locality', () => {
     expect(await sla.computeDeadlines(ticket)).toEqual({
       // Wed 30, Thu 31, Fri 1 August: closing time 17:00 in Lima.
       firstResponseDueAt: '2025-08-01T22:00:00.000Z',
-      // SUNASS: 15 business days, on the same calendar.
-      resolutionDueAt: createBusinessCalendar({ timeZone: 'America/Lima' }).addBusinessDays(ticket.createdAt, 15),
+      // SUNASS: 15 business days, counted by hand: 30, 31 Jul; 1, 4, 5, 7, 8, 11–15, 18, 19, 20 Aug
+      // (6 August, Battle of Junín, is a holiday), closing time 17:00 in Lima.
+      resolutionDueAt: '2025-08-20T22:00:00.000Z',
     });
     expect(sla.deadlinesFor({ ...ticket, category: 'outage' }, h.locality)).toEqual({
       firstResponseDueAt: '2025-07-25T17:00:00.000Z',

@@ -4,9 +4,10 @@
  * service, the operator SMS commands, SLA deadlines and the resolution question, wired the way
  * the composition root is expected to wire them.
  *
- * `say` routes each stored inbound message as the conversation processor's operator hook will:
- * a sender registered as a user gets `createOperatorInbound`, everybody else the resident
- * conversation (the real processor).
+ * Every stored inbound message goes through the real conversation processor, whose operator hook
+ * (`operatorInbound`, as container.ts wires it) answers a sender registered as a user with
+ * `createOperatorInbound`; everybody else gets the resident conversation. The wiring of the real
+ * composition root itself is tested through test/support/service-harness.ts.
  */
 import type { OutboxMessage } from '../../src/domain/message';
 import type { Ticket } from '../../src/domain/ticket';
@@ -40,10 +41,13 @@ export interface OperatorHarness extends ConversationHarness {
 export async function createOperatorHarness(options: { label: string }): Promise<OperatorHarness> {
   // Late-bound: the processor is built before the repository exists.
   let computeDeadlines: ReturnType<typeof createSlaDeadlines>['computeDeadlines'] = async () => ({ firstResponseDueAt: null, resolutionDueAt: null });
+  let staffHook: OperatorInbound | null = null;
   const h = await createConversationHarness({
     label: options.label,
     processor: {
       computeDeadlines: (ticket) => computeDeadlines(ticket),
+      // The processor's own operator hook, as the composition root wires it.
+      operatorInbound: { handle: (message, locality) => staffHook!.handle(message, locality) },
     },
   });
   const sla = createSlaDeadlines({ repo: h.repo });
@@ -77,14 +81,15 @@ export async function createOperatorHarness(options: { label: string }): Promise
   });
   const commands = createOperatorCommandHandler({ repo: h.repo, ticketService, translator: h.translator, now, newId, logger: testLogger });
   const operatorInbound = createOperatorInbound({ repo: h.repo, commands, dispatcher, logger: testLogger, now, translator: h.translator, newId });
+  staffHook = operatorInbound;
 
+  /** Every waiting inbound job through the conversation processor; the outbox ids of staff answers. */
   async function drainRouted(): Promise<string[]> {
     const outboxIds: string[] = [];
     for (const job of await h.queues.inbound.getJobs(['waiting', 'prioritized', 'delayed'])) {
-      const message = await h.repo.getInboundMessage(job.data.messageId);
-      const staff = message ? await operatorInbound.handle(message, await h.repo.findLocalityForNumber(message.toPhone)) : null;
-      if (staff) outboxIds.push(...staff.outboxIds);
-      else await h.processor.processInboundMessage(job.data.messageId);
+      for (const turn of await h.processor.processInboundMessage(job.data.messageId)) {
+        if (turn.outcome === 'operator_command') outboxIds.push(...turn.outboxIds);
+      }
       await job.remove();
     }
     return outboxIds;

@@ -151,11 +151,27 @@ describe('user service', () => {
     await expect(users.findUser('elena')).resolves.toMatchObject({ sessionVersion: 2 });
   });
 
+});
+
+describe('user listing', () => {
+  let store: Awaited<ReturnType<typeof openStore>>;
+  let users: UserService;
+
+  beforeAll(async () => {
+    store = await openStore('users-list');
+    users = store.users;
+    for (const id of ['loc-a', 'loc-b']) await store.repo.createLocality(aLocality({ id, slug: id, sectors: [], phoneNumbers: [], createdAt: now() }));
+    await users.addUser({ username: 'ana', name: 'Ana', role: 'operator', localityIds: ['loc-a'] });
+    await users.addUser({ username: 'beto', name: 'Beto', role: 'operator', localityIds: ['loc-b'] });
+    await users.addUser({ username: 'juan', name: 'Juan', role: 'supervisor', localityIds: ['loc-a', 'loc-b'] });
+  });
+  afterAll(() => store.close());
+
   it('lists users without their password hashes, filtered by locality or role', async () => {
     const all = await users.listUsers();
-    expect(all.length).toBeGreaterThan(1);
+    expect(all.map((u) => u.username).sort()).toEqual(['ana', 'beto', 'juan']);
     for (const user of all) expect(user).not.toHaveProperty('passwordHash');
-    const supervisors = await users.listUsers({ role: 'supervisor' });
-    expect(supervisors.map((u) => u.username)).toEqual(['juan']);
+    expect((await users.listUsers({ role: 'supervisor' })).map((u) => u.username)).toEqual(['juan']);
+    expect((await users.listUsers({ localityId: 'loc-b' })).map((u) => u.username).sort()).toEqual(['beto', 'juan']);
   });
 });

@@ -34,7 +34,16 @@ export class SpoolWriteError extends Error {
 
 const MAX_APPEND_ATTEMPTS = 5;
 
-export function createIntakeSpool(options: { dir: string }): IntakeSpool {
+export interface IntakeSpoolOptions {
+  dir: string;
+  /**
+   * Test seam, called between opening the active file and writing to it: the moment a replay
+   * may claim (rename) the file under the append. Lets a test run that race deterministically.
+   */
+  onFileOpened?: () => Promise<void>;
+}
+
+export function createIntakeSpool(options: IntakeSpoolOptions): IntakeSpool {
   const activePath = join(options.dir, ACTIVE_SPOOL_FILE);
 
   async function appendOnce(line: string): Promise<boolean> {
@@ -42,6 +51,7 @@ export function createIntakeSpool(options: { dir: string }): IntakeSpool {
     const file = await open(activePath, 'a', 0o600);
     let written: { dev: number; ino: number };
     try {
+      await options.onFileOpened?.();
       await file.appendFile(line, 'utf8');
       await file.sync();
       written = await file.stat();
