@@ -9,6 +9,7 @@ import { inboundFailureContract } from './contract/inbound-failure-contract';
 import { localityContract, residentContract } from './contract/locality-resident-contract';
 import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
+import { figureQueriesContract } from './contract/publication-contract';
 import { queueOrderContract } from './contract/queue-order-contract';
 import { ticketContract } from './contract/ticket-contract';
 
@@ -45,5 +46,6 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     commitContract(repo);
     outboxContract(repo);
     userContract(repo);
+    figureQueriesContract(repo);
   });
 }
