@@ -99,11 +99,11 @@ export function isComplete(period: AlignedPeriod, now: string | Date): boolean {
 }
 
 /**
- * Snaps an arbitrary `[from, to)` request onto whole ISO weeks: `from` down to the Monday that
- * starts its week, `to` down to the Monday that starts its week, and never past the start of the
- * week in progress at `now` (a week still running changes with every new ticket, which is the same
- * leak in slow motion). Returns the weeks covered, oldest first; empty when nothing complete is
- * left (e.g. both ends inside the current week).
+ * Snaps an arbitrary `[from, to)` request onto the whole ISO weeks it touches: `from` back to the
+ * Monday 00:00 that starts its week, `to` forward to the end of its week (unless it already is a
+ * Monday 00:00), and never past the start of the week in progress at `now` (a week still running
+ * changes with every new ticket, which is the same leak in slow motion). Returns the weeks,
+ * oldest first; empty when nothing complete is left (e.g. both ends inside the current week).
  *
  * Any two requests that snap to the same weeks get the same answer, whatever their milliseconds.
  */
@@ -111,7 +111,8 @@ export function snapToIsoWeeks(request: { from: string; to: string }, now: strin
   const first = isoWeekContaining(request.from, timeZone);
   const current = isoWeekContaining(now, timeZone);
   const toWeek = isoWeekContaining(request.to, timeZone);
-  const endMs = Math.min(Date.parse(toWeek.from), Date.parse(current.from));
+  const toMs = Date.parse(request.to) === Date.parse(toWeek.from) ? Date.parse(toWeek.from) : Date.parse(toWeek.to);
+  const endMs = Math.min(toMs, Date.parse(current.from));
   const weeks: AlignedPeriod[] = [];
   for (let week = first; Date.parse(week.from) < endMs; week = shiftPeriod(week, 1)) weeks.push(week);
   return weeks;

@@ -107,3 +107,22 @@ export function cellsHiddenInAnyWeek(weeks: readonly PublishedGenderTable[], str
   }
   return hidden;
 }
+
+/**
+ * The gender table of a span of whole ISO weeks: each week's table first, then the span's,
+ * hiding every cell any week hid (see {@link cellsHiddenInAnyWeek}). For one week it is that
+ * week's table, so the API, the page and the summary agree cell for cell.
+ */
+export function publishGenderTableOverWeeks(input: {
+  k: number;
+  strata: readonly string[];
+  weekCounts: ReadonlyArray<readonly GenderCount[]>;
+}): PublishedGenderTable {
+  const weekly = input.weekCounts.map((counts) => publishGenderTable({ k: input.k, strata: input.strata, counts }));
+  return publishGenderTable({
+    k: input.k,
+    strata: input.strata,
+    counts: input.weekCounts.flat(),
+    alsoHidden: weekly.length > 1 ? cellsHiddenInAnyWeek(weekly, input.strata) : [],
+  });
+}

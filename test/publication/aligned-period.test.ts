@@ -40,7 +40,8 @@ describe('aligned periods', () => {
     const a = snapToIsoWeeks({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-20T10:00:00.000Z' }, now, LIMA);
     const b = snapToIsoWeeks({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-20T10:00:00.001Z' }, now, LIMA);
     expect(b).toEqual(a);
-    expect(a.map((w) => w.key)).toEqual(['2026-W44', '2026-W45', '2026-W46']);
+    expect(a.map((w) => w.key)).toEqual(['2026-W44', '2026-W45', '2026-W46', '2026-W47']);
+    expect(a[3]!.to).toBe('2026-11-23T05:00:00.000Z');
   });
 
   it('the week in progress is never part of a snapped request', () => {
