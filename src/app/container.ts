@@ -42,6 +42,9 @@ import { createInboundFloodGuard } from '../conversation/inbound-flood-guard';
 import { createSendCaps, parseCountryCodes, type SendCaps } from '../messaging/outbound/send-caps';
 import { createSendCapAlerts } from '../alerts/send-cap-alerts';
 import { createSchedulerRegistry, type SchedulerRegistry } from './scheduler-registry';
+import { createCommitteeService, type CommitteeService } from '../committees/committee-service';
+import { createSummaryService, type SummaryService } from '../committees/summary-service';
+import { createPublicationFigures, type PublicationFigures } from '../publication/publication-figures';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -88,6 +91,10 @@ export interface Container {
    * worker runs them at start and again whenever Redis comes back empty (issue 7.1).
    */
   schedulers: SchedulerRegistry;
+  /** Issue 6: published figures (one publication rule), committees and their weekly summaries. */
+  publication: PublicationFigures;
+  committees: CommitteeService;
+  summaries: SummaryService;
   /**
    * Everything that must happen after an operator action is stored (metrics, the resident's
    * "was it solved?" question, SLA jobs). Later wiring adds listeners here.
@@ -223,7 +230,15 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     onDeadLettered: (event) => metrics.inboundDeadLettered.inc({ ticket: event.ticketIds.length > 0 ? 'opened' : 'none' }),
   });
 
+  // Committees and publication (issue 6).
+  const publication = createPublicationFigures({ repo, now });
+  const committees = createCommitteeService({ repo, translator, dispatcher, now, newId });
+  const summaries = createSummaryService({ repo, figures: publication, translator, dispatcher, now, newId, logger, publicBaseUrl: config.PUBLIC_BASE_URL });
+
   return {
+    publication,
+    committees,
+    summaries,
     config,
     logger,
     clock,

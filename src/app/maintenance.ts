@@ -12,6 +12,19 @@ import { replayIntakeSpool } from '../messaging/inbound/spool-replayer';
 import { createOutboxSweeper } from '../messaging/outbound/outbox-sweeper';
 import { QUEUE_NAMES } from '../queues/queues';
 import type { Container } from './container';
+import { installSummarySchedulers, SUMMARY_JOB, SUMMARY_RETRY_JOB, type SummaryJob } from '../committees/summary-scheduler';
+import { lastCompleteIsoWeek } from '../publication/aligned-period';
+
+/** Sends last week's summary of one locality (or re-runs it for members not yet reached). */
+async function sendLastWeek(container: Container, localityId: string, options: { retryOnly: boolean }): Promise<unknown> {
+  const locality = await container.repo.getLocality(localityId);
+  if (!locality) return { outcome: 'skipped', reason: 'unknown_locality' };
+  const week = lastCompleteIsoWeek(container.clock(), locality.timeZone);
+  // The hourly retry only follows up a week the locality's own schedule already sent.
+  if (options.retryOnly && !(await container.repo.getCommitteeSummary(locality.id, week.key))) return { outcome: 'skipped', reason: 'not_due' };
+  const { queued, skipped } = await container.summaries.send(locality, week);
+  return { queued, skipped };
+}
 
 const SWEEP_EVERY_MS = 30_000;
 
@@ -34,6 +47,11 @@ export async function startMaintenanceWorker(container: Container): Promise<{ cl
       await queues.maintenance.upsertJobScheduler('sweep-outbox', { every: SWEEP_EVERY_MS }, { name: 'sweep-outbox' });
     },
   });
+  // Weekly committee summaries (issue 6): one scheduler per locality plus the hourly retry.
+  container.schedulers.register({
+    name: 'committee-summaries',
+    install: async () => installSummarySchedulers(queues.maintenance, await repo.listLocalities()),
+  });
 
   const worker = new Worker(
     QUEUE_NAMES.maintenance,
@@ -42,6 +60,12 @@ export async function startMaintenanceWorker(container: Container): Promise<{ cl
         return sweepStuckIntake({ repo, queue: queues.inbound, logger, now: container.clock(), olderThanSeconds: 60 });
       }
       if (job.name === 'sweep-outbox') return outboxSweeper.sweep();
+      if (job.name === SUMMARY_JOB) return sendLastWeek(container, (job.data as SummaryJob).localityId, { retryOnly: false });
+      if (job.name === SUMMARY_RETRY_JOB) {
+        const results = [];
+        for (const locality of await repo.listLocalities()) results.push(await sendLastWeek(container, locality.id, { retryOnly: true }));
+        return results;
+      }
       if (job.name === ASK_FEEDBACK_JOB) {
         const { ticketId, attempt } = job.data as AskFeedbackJob;
         const ticket = await repo.getTicket(ticketId);

@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerLocalityCommands } from './locality-commands';
 import { registerUserCommands } from './user-commands';
+import { registerCommitteeCommands } from './committee-commands';
 import { loadEnvironment } from './load-environment';
 
 const program = new Command();
@@ -69,6 +70,7 @@ flows
 
 registerLocalityCommands(program);
 registerUserCommands(program);
+registerCommitteeCommands(program);
 
 async function main(): Promise<void> {
   loadEnvironment();

@@ -55,6 +55,22 @@ const REALISTIC: Record<string, string | number> = {
   kind: 'first_response',
   time: '14:30',
   date: '03/03',
+  // Committee summaries (issue 6).
+  name: 'María Fernanda Quispe Huamán',
+  first: '23/11',
+  last: '29/11',
+  resolved: 18,
+  open: 7,
+  oldest: ' (el más antiguo de 12 d)',
+  firstResponse: '2 h',
+  resolution: '18 h',
+  women: '3 h',
+  men: '1 h',
+  verdict: 'women_slower',
+  share: '83%',
+  breaches: 4,
+  rating: '4,2',
+  url: 'agua.example.pe/transparencia/san-martin-de-pangoa',
 };
 
 /** Web console labels never travel by SMS. */
