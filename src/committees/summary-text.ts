@@ -60,7 +60,9 @@ export function renderSummaryText(input: {
   const oldest = f.oldestOpenMinutes !== null && f.open > 0 ? r('oldest', { age: duration(f.oldestOpenMinutes) }) : '';
   const parts: Array<{ id: string; text: string; optional: boolean }> = [
     { id: 'resolved_open', text: r('resolved_open', { resolved: f.resolved, open: f.open, oldest }), optional: false },
-    { id: 'times', text: r('times', { firstResponse: duration(f.firstResponseMedianMinutes), resolution: duration(f.resolutionMedianMinutes) }), optional: true },
+    ...(f.firstResponseMedianMinutes !== null || f.resolutionMedianMinutes !== null
+      ? [{ id: 'times', text: r('times', { firstResponse: duration(f.firstResponseMedianMinutes), resolution: duration(f.resolutionMedianMinutes) }), optional: true }]
+      : []),
     ...(f.comparison && f.comparison.verdict !== 'too_few'
       ? [
           {
