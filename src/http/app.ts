@@ -107,6 +107,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
       tokenService: container.apiTokens,
       logger,
       now: container.now,
+      committees: { committees: container.committees, summaries: container.summaries },
     }),
   );
 

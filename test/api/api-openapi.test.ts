@@ -71,6 +71,10 @@ describe('GET /api/v1/openapi.json', () => {
         'get /users',
         'post /users',
         'get /metrics/response-times',
+        'get /localities/{locality}/committee',
+        'post /localities/{locality}/committee',
+        'post /localities/{locality}/committee/{member}/{action}',
+        'get /localities/{locality}/committee/summaries/{week}/deliveries',
       ].sort(),
     );
   });
