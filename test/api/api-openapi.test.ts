@@ -50,6 +50,7 @@ describe('GET /api/v1/openapi.json', () => {
       tokenService: h.tokenService,
       logger: { error() {} } as never,
       now: () => '2025-07-28T15:00:00.000Z',
+      committees: { committees: h.committees, summaries: h.summaries },
     });
     const served = mountedRoutes(router)
       .filter((r) => r !== 'get /openapi.json')
