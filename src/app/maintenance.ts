@@ -12,7 +12,7 @@ import { replayIntakeSpool } from '../messaging/inbound/spool-replayer';
 import { createOutboxSweeper } from '../messaging/outbound/outbox-sweeper';
 import { QUEUE_NAMES } from '../queues/queues';
 import type { Container } from './container';
-import { installSummarySchedulers, SUMMARY_JOB, SUMMARY_RETRY_JOB, type SummaryJob } from '../committees/summary-scheduler';
+import { installLocalitySummarySchedulers, installSummarySchedulers, SUMMARY_JOB, SUMMARY_RETRY_JOB, type SummaryJob } from '../committees/summary-scheduler';
 import { lastCompleteIsoWeek } from '../publication/aligned-period';
 
 /** Sends last week's summary of one locality (or re-runs it for members not yet reached). */
@@ -63,7 +63,9 @@ export async function startMaintenanceWorker(container: Container): Promise<{ cl
       if (job.name === SUMMARY_JOB) return sendLastWeek(container, (job.data as SummaryJob).localityId, { retryOnly: false });
       if (job.name === SUMMARY_RETRY_JOB) {
         const results = [];
-        for (const locality of await repo.listLocalities()) results.push(await sendLastWeek(container, locality.id, { retryOnly: true }));
+        const localities = await repo.listLocalities();
+        await installLocalitySummarySchedulers(queues.maintenance, localities);
+        for (const locality of localities) results.push(await sendLastWeek(container, locality.id, { retryOnly: true }));
         return results;
       }
       if (job.name === ASK_FEEDBACK_JOB) {

@@ -29,6 +29,17 @@ export function summaryCron(locality: Pick<Locality, 'summaryWeekday' | 'summary
 }
 
 export async function installSummarySchedulers(queue: Queue, localities: readonly Locality[]): Promise<string[]> {
+  const ids = await installLocalitySummarySchedulers(queue, localities);
+  await queue.upsertJobScheduler(SUMMARY_RETRY_JOB, { every: SUMMARY_RETRY_EVERY_MS }, { name: SUMMARY_RETRY_JOB, opts: { removeOnComplete: true } });
+  return ids;
+}
+
+/**
+ * One scheduler per locality (an upsert: the same id, the current weekday and hour). Also run by
+ * the hourly retry job, so a locality added while the service runs, or a changed setting, is
+ * scheduled within the hour.
+ */
+export async function installLocalitySummarySchedulers(queue: Queue, localities: readonly Locality[]): Promise<string[]> {
   const ids: string[] = [];
   for (const locality of localities) {
     const id = summarySchedulerId(locality.id);
@@ -39,6 +50,5 @@ export async function installSummarySchedulers(queue: Queue, localities: readonl
     );
     ids.push(id);
   }
-  await queue.upsertJobScheduler(SUMMARY_RETRY_JOB, { every: SUMMARY_RETRY_EVERY_MS }, { name: SUMMARY_RETRY_JOB, opts: { removeOnComplete: true } });
   return ids;
 }
