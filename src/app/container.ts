@@ -44,6 +44,7 @@ import { createSendCapAlerts } from '../alerts/send-cap-alerts';
 import { createSchedulerRegistry, type SchedulerRegistry } from './scheduler-registry';
 import { createCommitteeService, type CommitteeService } from '../committees/committee-service';
 import { createSummaryService, type SummaryService } from '../committees/summary-service';
+import { createSummaryOnDemand } from '../committees/summary-on-demand';
 import { createPublicationFigures, type PublicationFigures } from '../publication/publication-figures';
 
 export interface ContainerOptions {
@@ -204,6 +205,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now: clock,
     onCapHit: createSendCapAlerts({ repo, translator, dispatcher, logger, now }),
   });
+  // Committees and publication (issue 6).
+  const publication = createPublicationFigures({ repo, now });
+  const committees = createCommitteeService({ repo, translator, dispatcher, now, newId });
+  const summaries = createSummaryService({ repo, figures: publication, translator, dispatcher, now, newId, logger, publicBaseUrl: config.PUBLIC_BASE_URL });
+  const summaryOnDemand = createSummaryOnDemand({ repo, summaries, translator, dispatcher, redis, prefix, newId });
 
   const processor = createConversationProcessor({
     statusLookups: { allow: async (residentId, messageId) => (await statusLookupWindow.hit(residentId, messageId)).allowed },
@@ -219,6 +225,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     clock,
     newId,
     operatorInbound,
+    summaryOnDemand,
     computeDeadlines: slaDeadlines.computeDeadlines,
     resolutionAfterReopen: slaDeadlines.resolutionAfterReopen,
     onTicketsOpened: async (opened) => {
@@ -229,11 +236,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     onTicketReopened: (ticket) => sla.schedule(ticket),
     onDeadLettered: (event) => metrics.inboundDeadLettered.inc({ ticket: event.ticketIds.length > 0 ? 'opened' : 'none' }),
   });
-
-  // Committees and publication (issue 6).
-  const publication = createPublicationFigures({ repo, now });
-  const committees = createCommitteeService({ repo, translator, dispatcher, now, newId });
-  const summaries = createSummaryService({ repo, figures: publication, translator, dispatcher, now, newId, logger, publicBaseUrl: config.PUBLIC_BASE_URL });
 
   return {
     publication,

@@ -50,7 +50,7 @@ async function settled(container: Container): Promise<void> {
     ]);
     // The maintenance queue keeps its repeating sweeps delayed: only summary jobs must be done.
     const summaryJobs = (await container.queues.maintenance.getJobs(['waiting', 'active'])).filter((j) => j.name.startsWith('committee-summary'));
-    if (summaryJobs.length === 0 && m.active === 0 && s.waiting + s.active + s.delayed + s.prioritized === 0) return;
+    if (summaryJobs.length === 0 && m.active === 0 && (s.waiting ?? 0) + (s.active ?? 0) + (s.delayed ?? 0) + (s.prioritized ?? 0) === 0) return;
     if (Date.now() > deadline) throw new Error(`jobs still pending: ${JSON.stringify({ m, s })}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
