@@ -13,6 +13,7 @@ import { verifyTwilioSignature } from './twilio-webhook-auth';
 import { createApiRouter } from '../api/api-router';
 import { createConsoleAuth } from '../auth/console-auth';
 import { createConsoleRouter } from '../console/console-router';
+import { createCommitteeConsoleRouter } from '../console/committee-console-router';
 import { createRequestLogging } from '../observability/request-logging';
 import { countTwilioWebhooks } from '../observability/webhook-metrics';
 import { trustProxySetting } from '../config/config';
@@ -122,6 +123,10 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
     loginIpRateLimit: { limit: config.LOGIN_FAILURES_PER_IP, windowMs: 15 * 60 * 1000 },
   });
   app.use(auth.router);
+  // Committees in the console (issue 6): admins and the locality's supervisors.
+  app.use(
+    createCommitteeConsoleRouter({ auth, committees: container.committees, summaries: container.summaries, translator: container.translator, logger, now: container.now }),
+  );
   app.use(createConsoleRouter({ ticketService: container.tickets, repo, translator: container.translator, auth, now: container.now, logger }));
 
   app.use((_req, res) => {

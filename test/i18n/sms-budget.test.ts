@@ -71,6 +71,7 @@ const REALISTIC: Record<string, string | number> = {
   breaches: 4,
   rating: '4,2',
   url: 'agua.example.pe/transparencia/san-martin-de-pangoa',
+  week: '2026-W48',
 };
 
 /** Web console labels never travel by SMS. */
