@@ -11,7 +11,8 @@ import { createLogger } from '../shared/logger';
 
 async function withContainer<T>(fn: (c: Container) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const container = createContainer(config, { logger: createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }) });
+  // One-shot commands print their own answer; only errors from the service's logger are shown.
+  const container = createContainer(config, { logger: createLogger({ level: ['info', 'warn'].includes(config.LOG_LEVEL) ? 'error' : config.LOG_LEVEL }) });
   await container.repo.init();
   try {
     return await fn(container);
@@ -90,6 +91,29 @@ export function registerCommitteeCommands(program: Command): void {
         const p = await c.summaries.preview(locality, { week: o.week, language: language(o.language), soFar: o.soFar });
         console.log(p.text);
         console.log(`-- ${p.week}, ${p.segments} segment${p.segments === 1 ? '' : 's'} (${p.encoding}, ${p.text.length} characters)`);
+      });
+    });
+  summary
+    .command('settings')
+    .description("a locality's publication settings: when the weekly summary goes out, and the small-cell threshold")
+    .requiredOption('--locality <slug>', 'locality slug')
+    .option('--weekday <1-7>', 'day of the week, 1 = Monday (default 1)')
+    .option('--hour <0-23>', 'hour in the locality time zone (default 8)')
+    .option('--min-cell <n>', 'gender cells under this count are suppressed (default 5, at least 3)')
+    .action(async (o: { locality: string; weekday?: string; hour?: string; minCell?: string }) => {
+      const int = (value: string | undefined, name: string, min: number, max: number) => {
+        if (value === undefined) return undefined;
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+        return n;
+      };
+      const patch = { summaryWeekday: int(o.weekday, '--weekday', 1, 7), summaryHour: int(o.hour, '--hour', 0, 23), minCellSize: int(o.minCell, '--min-cell', 3, 100) };
+      await withContainer(async (c) => {
+        const locality = await c.committees.locality(o.locality);
+        const updated = await c.repo.updateLocality(locality.id, patch);
+        console.log(
+          `${updated.slug}: summary on weekday ${updated.summaryWeekday ?? 1} at ${updated.summaryHour ?? 8}:00 ${updated.timeZone}, gender cells under ${updated.minCellSize ?? 5} suppressed (the schedule is re-installed within the hour, or at the next start)`,
+        );
       });
     });
   summary

@@ -131,11 +131,13 @@ export function createSummaryService(deps: SummaryServiceDeps) {
      * Sends a complete week's summary to every active member that has not got it; safe to run
      * any number of times, by any number of workers.
      */
+    /** `queued`: rows written now; `skipped`: members already reached, waiting to be sent, or given up on. */
     async send(locality: Locality, week: AlignedPeriod): Promise<{ summary: CommitteeSummary; queued: number; skipped: number }> {
       const summary = await summaryFor(locality, week);
       const figures = summary.figures as unknown as WeeklySummaryFigures;
       const members = await deps.repo.listCommitteeMembers({ localityId: locality.id, status: 'active' });
       const queuedIds: string[] = [];
+      let written = 0;
       let skipped = 0;
       for (const member of members) {
         const rows = await rowsOf(summary.id, member.id);
@@ -151,14 +153,15 @@ export function createSummaryService(deps: SummaryServiceDeps) {
         try {
           await deps.repo.commit({ outbox: [row] });
           queuedIds.push(row.id);
+          written += 1;
         } catch (error) {
           if (!(error instanceof UniqueViolationError)) throw error;
           skipped += 1; // another worker wrote this very attempt first
         }
       }
       await deps.dispatcher.enqueue(queuedIds);
-      deps.logger.info({ localityId: locality.id, week: week.key, queued: queuedIds.length, skipped }, 'committee summary sent');
-      return { summary, queued: queuedIds.length, skipped };
+      deps.logger.info({ localityId: locality.id, week: week.key, queued: written, skipped }, 'committee summary sent');
+      return { summary, queued: written, skipped };
     },
 
     /** Each member's delivery of a week's summary: what admins see in the console and API. */
