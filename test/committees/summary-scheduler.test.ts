@@ -41,3 +41,26 @@ describe('weekly summary schedulers', () => {
     expect(schedulers.find((s) => s.key === summarySchedulerId('loc-lima'))).toMatchObject({ tz: 'America/Lima', pattern: '0 8 * * 1' });
   });
 });
+
+describe('weekly summary schedulers in the scheduler registry', () => {
+  it('are registered by the maintenance worker and come back after Redis lost its data', async () => {
+    const { startTestSystem } = await import('../support/console-app');
+    const { startMaintenanceWorker } = await import('../../src/app/maintenance');
+    const system = await startTestSystem({ label: 'summary-registry' });
+    const worker = await startMaintenanceWorker(system.container);
+    try {
+      const { container, locality } = system;
+      expect(container.schedulers.names()).toContain('committee-summaries');
+      await container.schedulers.installAll();
+      const keys = async () => (await container.queues.maintenance.getJobSchedulers(0, -1, true)).map((s) => s.key);
+      expect(await keys()).toEqual(expect.arrayContaining([summarySchedulerId(locality.id), SUMMARY_RETRY_JOB]));
+      await deletePrefix(container.redis, container.prefix);
+      expect(await keys()).toEqual([]);
+      await container.schedulers.installAll();
+      expect(await keys()).toEqual(expect.arrayContaining([summarySchedulerId(locality.id), SUMMARY_RETRY_JOB]));
+    } finally {
+      await worker.close();
+      await system.close();
+    }
+  });
+});
