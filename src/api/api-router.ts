@@ -15,6 +15,7 @@ import type { TicketService } from '../tickets/ticket-service-types';
 import type { UserService } from '../users/user-service';
 import { mountEndpoint, type Endpoint } from './api-endpoint';
 import { apiErrorHandler, apiNotFoundHandler } from './api-errors';
+import { committeeEndpoints, type CommitteeEndpointDeps } from './committee-endpoints';
 import { directoryEndpoints } from './directory-endpoints';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document';
 import { responseTimeEndpoints } from './response-time-endpoints';
@@ -31,6 +32,8 @@ export interface ApiRouterDeps {
   logger: Logger;
   /** ISO-8601 instant; the default period of the statistics ends here. */
   now: () => string;
+  /** Committees and summary deliveries (issue 6); their endpoints are mounted when given. */
+  committees?: CommitteeEndpointDeps;
   /** `servers[0].url` of the OpenAPI document; default `/api/v1`. */
   serverUrl?: string;
   /** Issue 9: `/incidents` and `/notices` (absent in harnesses that do not build them). */
@@ -44,6 +47,7 @@ export function apiEndpoints(deps: ApiRouterDeps): Endpoint[] {
     ...directoryEndpoints({ repo: deps.repo, userService: deps.userService }),
     ...responseTimeEndpoints({ repo: deps.repo, now: deps.now }),
     ...(deps.incidents ? incidentEndpoints(deps.incidents) : []),
+    ...(deps.committees ? committeeEndpoints(deps.committees) : []),
   ];
 }
 

@@ -6,7 +6,10 @@
 import type { z } from 'zod';
 import { canAccessLocality, visibleLocalityIds } from '../auth/access-policy';
 import type { AuthenticatedUser } from '../auth/auth-types';
+import type { Locality } from '../domain/locality';
 import type { Ticket } from '../domain/ticket';
+import { minCellSizeOf } from '../publication/publication-figures';
+import { genderGroups, snapRequest, type PublishedGroup } from './response-time-publication';
 import {
   computeResponseTimeStats,
   type DurationStats,
@@ -48,8 +51,12 @@ export function responseTimeEndpoints(deps: ResponseTimeEndpointDeps): Endpoint[
       operationId: 'getResponseTimes',
       summary: 'First-response and resolution times, SLA share and open count per group',
       description:
-        'Tickets created in [from, to) in your localities. Durations are wall-clock minutes from creation; ' +
-        'median and p90 use the nearest-rank method. Gender groups under `min_group_size` are merged.',
+        'Tickets created in your localities in the whole ISO weeks (Monday–Sunday in the locality time zone) that ' +
+        '[from, to) snaps to: `from` and `to` move back to the Monday that starts their week, and the week in ' +
+        'progress is left out, so two requests a millisecond apart get the same answer. Durations are wall-clock ' +
+        'minutes from creation; median and p90 use the nearest-rank method. A gender breakdown is per locality ' +
+        '(categories × gender): groups under `min_group_size`, and enough others that no subtraction recovers ' +
+        'them, come back as `count: null`, `display: "<5"`, exactly like empty groups.',
       tags: ['metrics'],
       request: { query: responseTimesQuerySchema },
       response: { status: 200, description: 'The report.', schema: responseTimeReportSchema },
@@ -62,24 +69,34 @@ export function responseTimeEndpoints(deps: ResponseTimeEndpointDeps): Endpoint[
         if (Date.parse(to) - Date.parse(from) > MAX_PERIOD_DAYS * DAY_MS) {
           throw new ApiError('invalid_request', `the period may span at most ${MAX_PERIOD_DAYS} days`);
         }
-        const localityIds = await scopeLocalities(deps.repo, user, query.locality_id);
+        const localities = await scopeLocalities(deps.repo, user, query.locality_id);
+        const localityIds = localities.map((l) => l.id);
         const groupBy: ResponseTimeGroup[] = [...new Set<ResponseTimeGroup>(query.group_by ?? ['category'])];
-        const tickets = await loadTickets(deps.repo, { localityIds, from, to });
+        // The publication rule: whole, complete ISO weeks only (see response-time-publication.ts).
+        const snapped = snapRequest(localities, { from, to }, now);
+        const tickets = await loadTickets(deps.repo, { localityIds, from: snapped.from, to: snapped.to });
+        const period = { from: snapped.from, to: snapped.to };
+        const withGender = groupBy.includes('gender');
         const report = computeResponseTimeStats({
           tickets,
-          period: { from, to },
+          period,
           now,
-          groupBy: groupBy.map((group) => GROUP_KEYS[group]),
+          groupBy: groupBy.filter((group) => group !== 'gender').map((group) => GROUP_KEYS[group]),
         });
+        const gender = withGender
+          ? genderGroups({ tickets, localities, period: snapped, byCategory: groupBy.includes('category'), byLocality: groupBy.includes('locality'), now })
+          : null;
         return {
-          period: report.period,
+          period,
+          weeks: snapped.weeks.map((w) => w.key),
+          time_zone: snapped.timeZone,
           generated_at: report.generatedAt,
           group_by: groupBy,
           unit: report.unit,
           percentile: report.percentile,
-          min_group_size: report.minGroupSize,
+          min_group_size: gender?.minGroupSize ?? Math.max(5, ...localities.map(minCellSizeOf)),
           total: toGroupJson(report.total),
-          groups: report.groups.map(toGroupJson),
+          groups: gender ? gender.groups.map(toPublishedJson) : report.groups.map(toGroupJson),
         };
       },
     }),
@@ -87,15 +104,27 @@ export function responseTimeEndpoints(deps: ResponseTimeEndpointDeps): Endpoint[
 }
 
 /** An explicit locality the caller does not work in is refused: an empty report would read as "no complaints". */
-async function scopeLocalities(repo: Repository, user: AuthenticatedUser, requested: string | undefined): Promise<string[]> {
+async function scopeLocalities(repo: Repository, user: AuthenticatedUser, requested: string | undefined): Promise<Locality[]> {
   if (requested) {
     const locality = (await repo.getLocality(requested)) ?? (await repo.findLocalityBySlug(requested));
     if (!locality) throw new ApiError('not_found', `locality ${requested} not found`);
     if (!canAccessLocality(user, locality.id)) throw new ApiError('forbidden', 'you do not work in this locality');
-    return [locality.id];
+    return [locality];
   }
   const all = await repo.listLocalities();
-  return visibleLocalityIds(user, all.map((l) => l.id));
+  const visible = new Set(visibleLocalityIds(user, all.map((l) => l.id)));
+  return all.filter((l) => visible.has(l.id));
+}
+
+function toPublishedJson(group: PublishedGroup): z.input<typeof responseTimeGroupSchema> {
+  if (!('hidden' in group)) return toGroupJson(group);
+  const { key } = toGroupJson({ ...emptyStats(), key: group.key });
+  return { key, count: null, display: group.display, open: null, first_response: null, resolution: null };
+}
+
+function emptyStats(): ResponseTimeGroupStats {
+  const duration = { count: 0, medianMinutes: null, p90Minutes: null, withinSla: { met: 0, breached: 0, share: null } };
+  return { key: {}, count: 0, open: 0, firstResponse: duration, resolution: duration };
 }
 
 async function loadTickets(repo: Repository, options: { localityIds: string[]; from: string; to: string }): Promise<Ticket[]> {
@@ -121,10 +150,11 @@ function toGroupJson(group: ResponseTimeGroupStats): z.input<typeof responseTime
   const key: z.input<typeof responseTimeGroupSchema>['key'] = {};
   if (group.key.localityId !== undefined) key.locality_id = group.key.localityId;
   if (group.key.category !== undefined) key.category = group.key.category;
-  if (group.key.reporterGender !== undefined) key.gender = group.key.reporterGender;
+  if (group.key.reporterGender !== undefined) key.gender = group.key.reporterGender as Exclude<typeof group.key.reporterGender, 'suppressed'>;
   return {
     key,
     count: group.count,
+    display: String(group.count),
     open: group.open,
     first_response: toDurationJson(group.firstResponse),
     resolution: toDurationJson(group.resolution),

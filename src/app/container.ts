@@ -43,12 +43,16 @@ import { createSendCaps, parseCountryCodes, type SendCaps } from '../messaging/o
 import { createSendCapAlerts } from '../alerts/send-cap-alerts';
 import { createSchedulerRegistry, type SchedulerRegistry } from './scheduler-registry';
 import { createBroadcastRunner, type BroadcastRunner } from '../broadcasts/broadcast-runner';
-import { noCommitteeYet } from '../broadcasts/broadcast-recipients';
+import { createCommitteeRecipients } from '../broadcasts/broadcast-recipients';
 import { createIncidentService, type IncidentService } from '../incidents/incident-service';
 import { dispatchBroadcast } from '../incidents/incident-worker';
 import { createNoticeService, type NoticeService } from '../incidents/notice-service';
 import { createOutageClock, type OutageClock } from '../incidents/outage-clock';
 import { createIncidentCommandHandler } from '../incidents/incident-commands';
+import { createCommitteeService, type CommitteeService } from '../committees/committee-service';
+import { createSummaryService, type SummaryService } from '../committees/summary-service';
+import { createSummaryOnDemand } from '../committees/summary-on-demand';
+import { createPublicationFigures, type PublicationFigures } from '../publication/publication-figures';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -100,6 +104,10 @@ export interface Container {
   notices: NoticeService;
   broadcasts: BroadcastRunner;
   outageClock: OutageClock;
+  /** Issue 6: published figures (one publication rule), committees and their weekly summaries. */
+  publication: PublicationFigures;
+  committees: CommitteeService;
+  summaries: SummaryService;
   /**
    * Everything that must happen after an operator action is stored (metrics, the resident's
    * "was it solved?" question, SLA jobs). Later wiring adds listeners here.
@@ -193,8 +201,8 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   // --- Issue 9: incidents, notices, broadcasts, outage clock -------------------------------
   const toIncidentQueue = (broadcastId: string) => dispatchBroadcast(queues.incidents, broadcastId);
   const incidents = createIncidentService({ repo, translator, now, newId, logger, dispatchBroadcast: toIncidentQueue });
-  // SEAM (issue 6a): pass the committee members' reader here once its table exists.
-  const committeeRecipients = noCommitteeYet;
+  // Planned-cut notices also reach the locality's active committee members (issue 6).
+  const committeeRecipients = createCommitteeRecipients(repo);
   const notices = createNoticeService({
     repo,
     translator,
@@ -269,6 +277,11 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now: clock,
     onCapHit: createSendCapAlerts({ repo, translator, dispatcher, logger, now }),
   });
+  // Committees and publication (issue 6).
+  const publication = createPublicationFigures({ repo, now });
+  const committees = createCommitteeService({ repo, translator, dispatcher, now, newId });
+  const summaries = createSummaryService({ repo, figures: publication, translator, dispatcher, now, newId, logger, publicBaseUrl: config.PUBLIC_BASE_URL });
+  const summaryOnDemand = createSummaryOnDemand({ repo, summaries, translator, dispatcher, redis, prefix, newId });
 
   const processor = createConversationProcessor({
     statusLookups: { allow: async (residentId, messageId) => (await statusLookupWindow.hit(residentId, messageId)).allowed },
@@ -284,6 +297,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     clock,
     newId,
     operatorInbound,
+    summaryOnDemand,
     computeDeadlines: slaDeadlines.computeDeadlines,
     resolutionAfterReopen: slaDeadlines.resolutionAfterReopen,
     onTicketsOpened: async (opened) => {
@@ -303,6 +317,9 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   });
 
   return {
+    publication,
+    committees,
+    summaries,
     config,
     logger,
     clock,

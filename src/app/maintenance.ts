@@ -12,6 +12,19 @@ import { replayIntakeSpool } from '../messaging/inbound/spool-replayer';
 import { createOutboxSweeper } from '../messaging/outbound/outbox-sweeper';
 import { QUEUE_NAMES } from '../queues/queues';
 import type { Container } from './container';
+import { installLocalitySummarySchedulers, installSummarySchedulers, SUMMARY_JOB, SUMMARY_RETRY_JOB, type SummaryJob } from '../committees/summary-scheduler';
+import { lastCompleteIsoWeek } from '../publication/aligned-period';
+
+/** Sends last week's summary of one locality (or re-runs it for members not yet reached). */
+async function sendLastWeek(container: Container, localityId: string, options: { retryOnly: boolean }): Promise<unknown> {
+  const locality = await container.repo.getLocality(localityId);
+  if (!locality) return { outcome: 'skipped', reason: 'unknown_locality' };
+  const week = lastCompleteIsoWeek(container.clock(), locality.timeZone);
+  // The hourly retry only follows up a week the locality's own schedule already sent.
+  if (options.retryOnly && !(await container.repo.getCommitteeSummary(locality.id, week.key))) return { outcome: 'skipped', reason: 'not_due' };
+  const { queued, skipped } = await container.summaries.send(locality, week);
+  return { queued, skipped };
+}
 
 const SWEEP_EVERY_MS = 30_000;
 /** Only messages and replies older than this are stuck (younger ones are being handled now). */
@@ -50,6 +63,11 @@ export async function startMaintenanceWorker(container: Container, options: Main
       await queues.maintenance.upsertJobScheduler('sweep-outbox', { every }, { name: 'sweep-outbox' });
     },
   });
+  // Weekly committee summaries (issue 6): one scheduler per locality plus the hourly retry.
+  container.schedulers.register({
+    name: 'committee-summaries',
+    install: async () => installSummarySchedulers(queues.maintenance, await repo.listLocalities()),
+  });
 
   const worker = new Worker(
     QUEUE_NAMES.maintenance,
@@ -58,6 +76,14 @@ export async function startMaintenanceWorker(container: Container, options: Main
         return sweepStuckIntake({ repo, queue: queues.inbound, logger, now: container.clock(), olderThanSeconds: STUCK_AFTER_SECONDS });
       }
       if (job.name === 'sweep-outbox') return outboxSweeper.sweep();
+      if (job.name === SUMMARY_JOB) return sendLastWeek(container, (job.data as SummaryJob).localityId, { retryOnly: false });
+      if (job.name === SUMMARY_RETRY_JOB) {
+        const results = [];
+        const localities = await repo.listLocalities();
+        await installLocalitySummarySchedulers(queues.maintenance, localities);
+        for (const locality of localities) results.push(await sendLastWeek(container, locality.id, { retryOnly: true }));
+        return results;
+      }
       if (job.name === ASK_FEEDBACK_JOB) {
         const { ticketId, attempt } = job.data as AskFeedbackJob;
         const ticket = await repo.getTicket(ticketId);

@@ -1,11 +1,11 @@
 /**
  * Who besides residents gets a planned-cut notice: the locality's oversight committee.
  *
- * SEAM (issue 6a): committee members live in a store table that colleague 6a adds. Until it is
- * merged, {@link noCommitteeYet} is wired and notices reach residents only; once it exists, the
- * composition root passes a function reading that table. Phones stay in the outbox row only.
+ * Active committee members of the locality (issue 6); paused ones get nothing. Phones stay in the
+ * outbox row only.
  */
 import type { Language } from '../domain/resident';
+import type { CommitteeStore } from '../store/committee-store';
 
 export interface CommitteeContact {
   /** Stable id of the member (part of the derived outbox id). */
@@ -16,4 +16,12 @@ export interface CommitteeContact {
 
 export type CommitteeRecipients = (localityId: string) => Promise<CommitteeContact[]>;
 
-export const noCommitteeYet: CommitteeRecipients = async () => [];
+/** Reads the locality's active committee members from the store. */
+export function createCommitteeRecipients(store: Pick<CommitteeStore, 'listCommitteeMembers'>): CommitteeRecipients {
+  return async (localityId) =>
+    (await store.listCommitteeMembers({ localityId, status: 'active' })).map((member) => ({
+      id: member.id,
+      phone: member.phone,
+      language: member.language,
+    }));
+}

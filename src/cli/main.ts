@@ -7,6 +7,7 @@ import { ConfigError } from '../config/config';
 import { registerLocalityCommands } from './locality-commands';
 import { registerUserCommands } from './user-commands';
 import { registerNlpCommands } from './nlp-commands';
+import { registerCommitteeCommands } from './committee-commands';
 import { loadEnvironment } from './load-environment';
 
 const program = new Command();
@@ -71,6 +72,7 @@ flows
 registerLocalityCommands(program);
 registerUserCommands(program);
 registerNlpCommands(program);
+registerCommitteeCommands(program);
 
 async function main(): Promise<void> {
   loadEnvironment();

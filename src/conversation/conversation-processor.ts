@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../domain/message';
 import type { Locality } from '../domain/locality';
+import type { Resident } from '../domain/resident';
 import type { Ticket } from '../domain/ticket';
 import { randomReference } from '../domain/reference';
 import { step } from '../flow-engine/engine';
@@ -69,6 +70,13 @@ export interface ConversationProcessorDeps {
   inboundFlood?: InboundFloodGuard;
   /** Issue 9: link new tickets to their sector's open incident (INCIDENT_* settings). */
   incidents?: IncidentLinkingOptions;
+  /**
+   * RESUMEN / SUMMARY (issue 6): answered with the committee summary in its own commit; null
+   * means "not that keyword", run the resident flow.
+   */
+  summaryOnDemand?: {
+    handle(message: InboundMessage, resident: Resident, locality: Locality, at: Date): Promise<{ outboxIds: string[] } | null>;
+  };
   /** Failures of one message that are not outages before it is dead-lettered (default 5). */
   maxProcessingFailures?: number;
   /** Called after a message is dead-lettered (metrics). */
@@ -168,6 +176,8 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
       await notifier.opened(effects.ticketsOpened);
       return { ...result, outcome: 'flood_limited', ticketIds: effects.ticketsOpened.map((t) => t.id), outboxIds: effects.outboxIds };
     }
+    const summary = deps.summaryOnDemand ? await deps.summaryOnDemand.handle(message, resident, locality, appliedAt) : null;
+    if (summary) return { ...result, outboxIds: summary.outboxIds };
     const stored = await deps.sessions.get(resident.id);
 
     const turn = await turns.commit(message, resident, locality, stored, appliedAt);

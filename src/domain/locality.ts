@@ -13,5 +13,13 @@ export interface Locality {
   phoneNumbers: string[];
   /** Answers on numbers no other locality claims. */
   isCatchAll: boolean;
+  /**
+   * Publication settings (issue 6); absent means the defaults. `minCellSize`: gender cells under
+   * it are suppressed (default 5). `summaryWeekday` (1 = Monday … 7) and `summaryHour` (0–23,
+   * local time): when the weekly committee summary goes out (default Monday 08:00).
+   */
+  minCellSize?: number;
+  summaryWeekday?: number;
+  summaryHour?: number;
   createdAt: string;
 }

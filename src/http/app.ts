@@ -15,6 +15,7 @@ import { createConsoleAuth } from '../auth/console-auth';
 import { createConsoleRouter } from '../console/console-router';
 import { createIncidentConsoleRouter, incidentRows } from '../console/incident-console-router';
 import { createStaffAdminRouter } from '../console/staff-admin-router';
+import { createCommitteeConsoleRouter } from '../console/committee-console-router';
 import { createRequestLogging } from '../observability/request-logging';
 import { countTwilioWebhooks } from '../observability/webhook-metrics';
 import { trustProxySetting } from '../config/config';
@@ -110,6 +111,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
       logger,
       now: container.now,
       incidents: { incidents: container.incidents, notices: container.notices },
+      committees: { committees: container.committees, summaries: container.summaries },
     }),
   );
 
@@ -124,6 +126,10 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
     loginIpRateLimit: { limit: config.LOGIN_FAILURES_PER_IP, windowMs: 15 * 60 * 1000 },
   });
   app.use(auth.router);
+  // Committees in the console (issue 6): admins and the locality's supervisors.
+  app.use(
+    createCommitteeConsoleRouter({ auth, committees: container.committees, summaries: container.summaries, translator: container.translator, logger, now: container.now }),
+  );
   const truckAlertHours = config.INCIDENT_TRUCK_ALERT_HOURS;
   app.use(
     createConsoleRouter({

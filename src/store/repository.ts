@@ -9,6 +9,8 @@ import type { InboundMessage, OutboxMessage, OutboxStatus } from '../domain/mess
 import type { Resident } from '../domain/resident';
 import type { Category, GeoPoint, Ticket, TicketStatus, TimelineEntry } from '../domain/ticket';
 import type { ApiToken, User } from '../domain/user';
+import type { CommitteeStore } from './committee-store';
+import type { FigureQueries } from './figure-queries';
 
 /**
  * Everything one step of work changes, written atomically: a conversation turn (message marked
@@ -167,7 +169,8 @@ export interface StatusCount {
   count: number;
 }
 
-export interface Repository {
+/** Figures for publication and committees live in their own port files (`figure-queries.ts`, `committee-store.ts`). */
+export interface Repository extends FigureQueries, CommitteeStore {
   /** Creates tables/indexes/migrations; idempotent. */
   init(): Promise<void>;
   /** Cheap round-trip used by `/readyz`; throws when the store does not answer. */

@@ -50,6 +50,7 @@ describe('GET /api/v1/openapi.json', () => {
       tokenService: h.tokenService,
       logger: { error() {} } as never,
       now: () => '2025-07-28T15:00:00.000Z',
+      committees: { committees: h.committees, summaries: h.summaries },
     });
     const served = mountedRoutes(router)
       .filter((r) => r !== 'get /openapi.json')
@@ -74,6 +75,10 @@ describe('GET /api/v1/openapi.json', () => {
         'post /users/{id}/disable',
         'post /users/{id}/enable',
         'get /metrics/response-times',
+        'get /localities/{locality}/committee',
+        'post /localities/{locality}/committee',
+        'post /localities/{locality}/committee/{member}/{action}',
+        'get /localities/{locality}/committee/summaries/{week}/deliveries',
       ].sort(),
     );
   });

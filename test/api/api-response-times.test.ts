@@ -64,8 +64,8 @@ beforeAll(async () => {
   for (const [j, minutes] of BILLING_FIRST.entries()) {
     await add('billing', 20 + j, minutes, null, j < 2 ? 'man' : 'another');
   }
-  // Outside the period, and in a locality operator A does not work in.
-  await h.addTicket({ localityId: townA.id, overrides: { createdAt: '2025-06-30T12:00:00.000Z', firstResponseAt: '2025-06-30T12:01:00.000Z' } });
+  // Outside the period (the Lima week before), and in a locality operator A does not work in.
+  await h.addTicket({ localityId: townA.id, overrides: { createdAt: '2025-06-30T04:00:00.000Z', firstResponseAt: '2025-06-30T04:01:00.000Z' } });
   await h.addTicket({ localityId: townB.id, overrides: { createdAt: '2025-07-02T12:00:00.000Z' } });
 });
 
@@ -80,12 +80,14 @@ describe('GET /metrics/response-times', () => {
   it('gives count, median and p90 of first response and resolution, SLA share and open count per category', async () => {
     const res = await get(tokenA, { ...PERIOD, group_by: 'category' }).expect(200);
     expect(res.body).toMatchObject({ unit: 'wall_clock_minutes', percentile: 'nearest_rank', group_by: ['category'] });
-    expect(res.body.period).toEqual({ from: '2025-07-01T00:00:00.000Z', to: '2025-07-08T00:00:00.000Z' });
+    // Snapped to the whole ISO week in Lima (Monday 30 June 00:00 = 05:00 UTC); the week of 7 July is still running.
+    expect(res.body.period).toEqual({ from: '2025-06-30T05:00:00.000Z', to: '2025-07-07T05:00:00.000Z' });
     const byCategory = Object.fromEntries(res.body.groups.map((g: { key: { category: string } }) => [g.key.category, g]));
     expect(Object.keys(byCategory).sort()).toEqual(['billing', 'outage']);
     expect(byCategory.outage).toEqual({
       key: { category: 'outage' },
       count: 10,
+      display: '10',
       open: 4,
       first_response: { count: 10, median_minutes: 50, p90_minutes: 90, within_sla: { met: 6, breached: 4, share: 0.6 } },
       resolution: { count: 6, median_minutes: 360, p90_minutes: 720, within_sla: { met: 4, breached: 6, share: 0.4 } },
@@ -93,6 +95,7 @@ describe('GET /metrics/response-times', () => {
     expect(byCategory.billing).toEqual({
       key: { category: 'billing' },
       count: 3,
+      display: '3',
       open: 3,
       first_response: { count: 3, median_minutes: 15, p90_minutes: 1000, within_sla: { met: 0, breached: 0, share: null } },
       resolution: { count: 0, median_minutes: null, p90_minutes: null, within_sla: { met: 0, breached: 0, share: null } },
@@ -105,13 +108,17 @@ describe('GET /metrics/response-times', () => {
     });
   });
 
-  it('suppresses small gender groups so no count points at one person', async () => {
+  it('suppresses small gender groups, with the next smallest, and shows them like empty ones', async () => {
     const res = await get(tokenA, { ...PERIOD, group_by: 'gender' }).expect(200);
-    const groups = res.body.groups.map((g: { key: { gender: string }; count: number }) => [g.key.gender, g.count]);
+    const groups = res.body.groups.map((g: { key: { gender: string }; count: number; display: string }) => [g.key.gender, g.count, g.display]);
     expect(groups).toEqual([
-      ['woman', 7],
-      ['suppressed', 6],
+      ['woman', 7, '7'],
+      ['man', null, '<5'],
+      ['another', null, '<5'],
+      ['undisclosed', null, '<5'],
+      ['not_recorded', null, '<5'],
     ]);
+    expect(res.body.groups[1]).toEqual({ ...res.body.groups[3], key: { gender: 'man' } });
     const woman = res.body.groups[0];
     expect(woman.first_response).toMatchObject({ median_minutes: 50, p90_minutes: 100 });
     expect(res.body.min_group_size).toBe(5);

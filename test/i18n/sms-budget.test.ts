@@ -73,6 +73,23 @@ const REALISTIC: Record<string, string | number> = {
   // The address a resident typed, shown by the operator's VER command (issue 10).
   address: 'Jr. Lima cuadra 3, frente al mercado central',
   hasAddress: 'yes',
+  // Committee summaries (issue 6).
+  name: 'María Fernanda Quispe Huamán',
+  // `first` is shared with issue 8's sector choice; its longer value above is the stricter test.
+  last: '29/11',
+  resolved: 18,
+  open: 7,
+  oldest: ' (el más antiguo de 12 d)',
+  firstResponse: '2 h',
+  resolution: '18 h',
+  women: '3 h',
+  men: '1 h',
+  verdict: 'women_slower',
+  share: '83%',
+  breaches: 4,
+  rating: '4,2',
+  url: 'agua.example.pe/transparencia/san-martin-de-pangoa',
+  week: '2026-W48',
 };
 
 /** Web console labels never travel by SMS. */

@@ -10,6 +10,7 @@ import { incidentContract } from './contract/incident-contract';
 import { localityContract, residentContract } from './contract/locality-resident-contract';
 import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
+import { figureQueriesContract } from './contract/publication-contract';
 import { queueOrderContract } from './contract/queue-order-contract';
 import { ticketContract } from './contract/ticket-contract';
 import { workdayContract } from './contract/workday-contract';
@@ -49,5 +50,6 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     userContract(repo);
     incidentContract(repo);
     workdayContract(repo);
+    figureQueriesContract(repo);
   });
 }

@@ -104,7 +104,10 @@ describe('SQLite store file', () => {
     const owner = { localityId: locality.id, residentId: resident.id };
     const answered = aTicket(owner, { firstResponseAt: at(5), firstResponseDueAt: at(60), resolutionDueAt: at(200) });
     const unanswered = aTicket(owner, { firstResponseDueAt: at(100), resolutionDueAt: at(1440) });
-    old.prepare(insertSql(LOCALITIES)).run(toRow(LOCALITIES, locality));
+    // Only the columns the table had at version 1 (later migrations add locality settings).
+    const v1LocalityColumns = new Set((old.prepare('PRAGMA table_info(localities)').all() as Array<{ name: string }>).map((c) => c.name));
+    const v1Localities = { ...LOCALITIES, columns: LOCALITIES.columns.filter((c) => v1LocalityColumns.has(c.column)) };
+    old.prepare(insertSql(v1Localities)).run(toRow(v1Localities, locality));
     old.prepare(insertSql(RESIDENTS)).run(toRow(RESIDENTS, resident));
     // Only the columns the version-1 table has: later migrations add columns (e.g. incident_id).
     const v1Columns = new Set((old.prepare('PRAGMA table_info(tickets)').all() as Array<{ name: string }>).map((c) => c.name));

@@ -29,6 +29,9 @@ import { createTicketService } from '../../src/tickets/ticket-service';
 import type { TicketService } from '../../src/tickets/ticket-service-types';
 import { createUserService, type UserService, type UserSummary } from '../../src/users/user-service';
 import { aLocality, aResidentWhoWroteAt, aTicket } from './domain-fixtures';
+import { createCommitteeService, type CommitteeService } from '../../src/committees/committee-service';
+import { createSummaryService, type SummaryService } from '../../src/committees/summary-service';
+import { createPublicationFigures } from '../../src/publication/publication-figures';
 import { createTestRedis, deletePrefix, uniquePrefix } from './redis';
 import { tempSqlitePath } from './sqlite';
 
@@ -47,6 +50,8 @@ export interface ApiHarness {
   ticketService: TicketService;
   userService: UserService;
   tokenService: ApiTokenService;
+  committees: CommitteeService;
+  summaries: SummaryService;
   /** Moves the clock the services read. */
   setNow(iso: string): void;
   addLocality(overrides?: Partial<Locality>): Promise<Locality>;
@@ -88,7 +93,11 @@ export async function createApiHarness(options: { label: string; logger?: Logger
   app.use(createRequestLogging({ logger }));
   app.use(metrics.httpMiddleware);
   app.use(metrics.router());
-  app.use(API_BASE_PATH, createApiRouter({ repo, ticketService, userService, tokenService, logger, now }));
+  // Committees (issue 6): the same services the container wires.
+  const publication = createPublicationFigures({ repo, now });
+  const committees = createCommitteeService({ repo, translator, dispatcher, now, newId });
+  const summaries = createSummaryService({ repo, figures: publication, translator, dispatcher, now, newId, logger });
+  app.use(API_BASE_PATH, createApiRouter({ repo, ticketService, userService, tokenService, logger, now, committees: { committees, summaries } }));
 
   let phoneCounter = 0;
   const nextPhone = () => `+5198765${String(4000 + phoneCounter++).padStart(4, '0')}`;
@@ -106,6 +115,8 @@ export async function createApiHarness(options: { label: string; logger?: Logger
     ticketService,
     userService,
     tokenService,
+    committees,
+    summaries,
     setNow(iso) {
       nowIso = iso;
     },

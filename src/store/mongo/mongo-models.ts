@@ -38,6 +38,10 @@ const locality = schema('localities', {
   phoneNumbers: strings,
   isCatchAll: flag,
   createdAt: text,
+  // Publication settings: absent = defaults, as in the domain type.
+  minCellSize: { type: Number },
+  summaryWeekday: { type: Number },
+  summaryHour: { type: Number },
 });
 locality.index({ slug: 1 }, { unique: true });
 locality.index({ phoneNumbers: 1, createdAt: 1 });
@@ -265,8 +269,38 @@ const noticeSubscription = schema('notice_subscriptions', {
 });
 noticeSubscription.index({ localityId: 1, active: 1, sector: 1 });
 noticeSubscription.index({ residentId: 1 });
+const committeeMember = schema('committee_members', {
+  localityId: text,
+  name: text,
+  phone: text,
+  residentId: text,
+  language: text,
+  channel: text,
+  status: text,
+  createdAt: text,
+  updatedAt: text,
+});
+committeeMember.index({ localityId: 1, phone: 1 }, { unique: true });
+committeeMember.index({ residentId: 1 });
+
+const committeeSummary = schema('committee_summaries', {
+  localityId: text,
+  weekKey: text,
+  periodFrom: text,
+  periodTo: text,
+  figures: mixed,
+  computedAt: text,
+});
+committeeSummary.index({ localityId: 1, weekKey: 1 }, { unique: true });
+committeeSummary.index({ localityId: 1, periodFrom: -1 });
+
+// Published figures read one locality-period by creation or by resolution (issue 6).
+ticket.index({ localityId: 1, createdAt: 1 });
+ticket.index({ localityId: 1, resolvedAt: 1 }, { partialFilterExpression: { resolvedAt: { $type: 'string' } } });
 
 export const SCHEMAS = {
+  CommitteeMember: committeeMember,
+  CommitteeSummary: committeeSummary,
   Locality: locality,
   Resident: resident,
   InboundMessage: inbound,

@@ -40,6 +40,10 @@ import { backfillDueSort } from './mongo-ticket-due';
 import * as tickets from './mongo-ticket-queries';
 import { applyUnit } from './mongo-unit-of-work';
 import * as users from './mongo-user-queries';
+import * as committees from './mongo-committee-queries';
+import * as figures from './mongo-figure-queries';
+import type { CommitteeMember, CommitteeSummary, MemberStatus } from '../../domain/committee';
+import type { OpenBacklog, TicketFigureQuery, TicketFigureRow } from '../figure-queries';
 
 export interface MongoRepositoryOptions {
   uri: string;
@@ -331,5 +335,49 @@ class MongoRepository implements Repository {
 
   revokeApiToken(id: string, at: string): Promise<ApiToken> {
     return this.run((m) => users.revokeApiToken(m, id, at));
+  }
+
+  listTicketFigureRows(query: TicketFigureQuery): Promise<TicketFigureRow[]> {
+    return this.run((m) => figures.listTicketFigureRows(m, query));
+  }
+
+  openBacklog(query: { localityIds: readonly string[]; at?: string }): Promise<OpenBacklog> {
+    return this.run((m) => figures.openBacklog(m, query));
+  }
+
+  createCommitteeMember(member: CommitteeMember): Promise<CommitteeMember> {
+    return this.run((m) => committees.createCommitteeMember(m, member));
+  }
+
+  getCommitteeMember(id: string): Promise<CommitteeMember | null> {
+    return this.run((m) => committees.getCommitteeMember(m, id));
+  }
+
+  listCommitteeMembers(filter: { localityId?: string; status?: MemberStatus }): Promise<CommitteeMember[]> {
+    return this.run((m) => committees.listCommitteeMembers(m, filter));
+  }
+
+  findCommitteeMembersByResident(residentId: string): Promise<CommitteeMember[]> {
+    return this.run((m) => committees.findCommitteeMembersByResident(m, residentId));
+  }
+
+  updateCommitteeMember(id: string, patch: Partial<Pick<CommitteeMember, 'name' | 'language' | 'channel' | 'status' | 'updatedAt'>>): Promise<CommitteeMember> {
+    return this.run((m) => committees.updateCommitteeMember(m, id, patch));
+  }
+
+  deleteCommitteeMember(id: string): Promise<void> {
+    return this.run((m) => committees.deleteCommitteeMember(m, id));
+  }
+
+  insertCommitteeSummaryIfAbsent(summary: CommitteeSummary): Promise<{ inserted: boolean; summary: CommitteeSummary }> {
+    return this.run((m) => committees.insertCommitteeSummaryIfAbsent(m, summary));
+  }
+
+  getCommitteeSummary(localityId: string, weekKey: string): Promise<CommitteeSummary | null> {
+    return this.run((m) => committees.getCommitteeSummary(m, localityId, weekKey));
+  }
+
+  latestCommitteeSummary(localityId: string): Promise<CommitteeSummary | null> {
+    return this.run((m) => committees.latestCommitteeSummary(m, localityId));
   }
 }

@@ -298,12 +298,54 @@ CREATE INDEX outbox_to_phone ON outbox (to_phone, created_at, seq);
 CREATE INDEX inbound_dead_lettered ON inbound_messages (failed_at, seq) WHERE failed_at IS NOT NULL;
 `;
 
+/**
+ * Issue 6, committees and publication: committee members and the stored weekly summaries, the
+ * per-locality publication settings (NULL = defaults), and covering indexes so a published
+ * figure reads one locality-period (by creation or by resolution) and counts the backlog from
+ * the index alone, however many tickets the store holds.
+ */
+const COMMITTEES_AND_PUBLICATION = `
+ALTER TABLE localities ADD COLUMN min_cell_size INTEGER;
+ALTER TABLE localities ADD COLUMN summary_weekday INTEGER;
+ALTER TABLE localities ADD COLUMN summary_hour INTEGER;
+CREATE TABLE committee_members (
+  id TEXT PRIMARY KEY,
+  locality_id TEXT NOT NULL REFERENCES localities (id),
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  resident_id TEXT NOT NULL REFERENCES residents (id),
+  language TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (locality_id, phone)
+) STRICT;
+CREATE INDEX committee_members_resident ON committee_members (resident_id);
+CREATE TABLE committee_summaries (
+  id TEXT PRIMARY KEY,
+  locality_id TEXT NOT NULL REFERENCES localities (id),
+  week_key TEXT NOT NULL,
+  period_from TEXT NOT NULL,
+  period_to TEXT NOT NULL,
+  figures TEXT NOT NULL CHECK (json_valid(figures)),
+  computed_at TEXT NOT NULL,
+  UNIQUE (locality_id, week_key)
+) STRICT;
+CREATE INDEX tickets_figures_created ON tickets (locality_id, created_at, category, reporter_gender, status,
+  first_response_at, resolved_at, first_response_due_at, resolution_due_at, sla_breached_at, resident_rating, closed_at);
+CREATE INDEX tickets_figures_resolved ON tickets (locality_id, resolved_at, category, reporter_gender, status,
+  created_at, first_response_at, first_response_due_at, resolution_due_at, sla_breached_at, resident_rating)
+  WHERE resolved_at IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'queue due order by next open deadline', up: NEXT_DEADLINE_ORDER },
   { version: 3, name: 'queued outbox by recipient', up: QUEUED_OUTBOX_BY_RECIPIENT },
   { version: 4, name: 'user session version and API token revocation', up: SESSION_VERSION_AND_TOKEN_REVOCATION },
   { version: 5, name: 'inbound processing failures and dead letters', up: INBOUND_PROCESSING_FAILURES },
+  { version: 6, name: 'committees, summaries, publication settings and figure indexes', up: COMMITTEES_AND_PUBLICATION },
   { version: 10, name: 'incidents, broadcasts and planned-cut notices', up: INCIDENTS_AND_NOTICES },
   { version: 11, name: 'staff language, disabled accounts, phone feed and dead-letter indexes', up: STAFF_LANGUAGE_DISABLED_AND_FEEDS },
 ];

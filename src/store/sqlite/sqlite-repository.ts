@@ -38,6 +38,10 @@ import * as residents from './sqlite-resident-queries';
 import * as tickets from './sqlite-ticket-queries';
 import { applyUnit } from './sqlite-unit-of-work';
 import * as users from './sqlite-user-queries';
+import * as committees from './sqlite-committee-queries';
+import * as figures from './sqlite-figure-queries';
+import type { CommitteeMember, CommitteeSummary, MemberStatus } from '../../domain/committee';
+import type { OpenBacklog, TicketFigureQuery, TicketFigureRow } from '../figure-queries';
 
 export interface SqliteRepositoryOptions {
   /** File path (its folder is created if missing), or `:memory:`. */
@@ -303,5 +307,49 @@ class SqliteRepository implements Repository {
 
   revokeApiToken(id: string, at: string): Promise<ApiToken> {
     return this.run((a) => users.revokeApiToken(a, id, at));
+  }
+
+  listTicketFigureRows(query: TicketFigureQuery): Promise<TicketFigureRow[]> {
+    return this.run((a) => figures.listTicketFigureRows(a, query));
+  }
+
+  openBacklog(query: { localityIds: readonly string[]; at?: string }): Promise<OpenBacklog> {
+    return this.run((a) => figures.openBacklog(a, query));
+  }
+
+  createCommitteeMember(member: CommitteeMember): Promise<CommitteeMember> {
+    return this.run((a) => committees.createCommitteeMember(a, member));
+  }
+
+  getCommitteeMember(id: string): Promise<CommitteeMember | null> {
+    return this.run((a) => committees.getCommitteeMember(a, id));
+  }
+
+  listCommitteeMembers(filter: { localityId?: string; status?: MemberStatus }): Promise<CommitteeMember[]> {
+    return this.run((a) => committees.listCommitteeMembers(a, filter));
+  }
+
+  findCommitteeMembersByResident(residentId: string): Promise<CommitteeMember[]> {
+    return this.run((a) => committees.findCommitteeMembersByResident(a, residentId));
+  }
+
+  updateCommitteeMember(id: string, patch: Partial<Pick<CommitteeMember, 'name' | 'language' | 'channel' | 'status' | 'updatedAt'>>): Promise<CommitteeMember> {
+    return this.run((a) => committees.updateCommitteeMember(a, id, patch));
+  }
+
+  deleteCommitteeMember(id: string): Promise<void> {
+    return this.run((a) => committees.deleteCommitteeMember(a, id));
+  }
+
+  insertCommitteeSummaryIfAbsent(summary: CommitteeSummary): Promise<{ inserted: boolean; summary: CommitteeSummary }> {
+    return this.run((a) => committees.insertCommitteeSummaryIfAbsent(a, summary));
+  }
+
+  getCommitteeSummary(localityId: string, weekKey: string): Promise<CommitteeSummary | null> {
+    return this.run((a) => committees.getCommitteeSummary(a, localityId, weekKey));
+  }
+
+  latestCommitteeSummary(localityId: string): Promise<CommitteeSummary | null> {
+    return this.run((a) => committees.latestCommitteeSummary(a, localityId));
   }
 }

@@ -9,6 +9,7 @@ import type { InboundMessage, OutboxMessage } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
 import type { Ticket, TimelineEntry } from '../../domain/ticket';
 import type { ApiToken, User } from '../../domain/user';
+import type { CommitteeMember, CommitteeSummary } from '../../domain/committee';
 
 /** `optional*`: a field that is absent from the domain object while its column is NULL. */
 type Kind = 'text' | 'int' | 'bool' | 'json' | 'optionalText' | 'optionalInt';
@@ -47,6 +48,9 @@ export const LOCALITIES = table<Locality>('localities', 'locality', {
   phoneNumbers: 'json',
   isCatchAll: 'bool',
   createdAt: 'text',
+  minCellSize: 'optionalInt',
+  summaryWeekday: 'optionalInt',
+  summaryHour: 'optionalInt',
 });
 
 export const RESIDENTS = table<Resident>('residents', 'resident', {
@@ -224,6 +228,29 @@ export const NOTICE_SUBSCRIPTIONS = table<NoticeSubscription>('notice_subscripti
   sector: 'text',
   active: 'bool',
   updatedAt: 'text',
+});
+
+export const COMMITTEE_MEMBERS = table<CommitteeMember>('committee_members', 'committee member', {
+  id: 'text',
+  localityId: 'text',
+  name: 'text',
+  phone: 'text',
+  residentId: 'text',
+  language: 'text',
+  channel: 'text',
+  status: 'text',
+  createdAt: 'text',
+  updatedAt: 'text',
+});
+
+export const COMMITTEE_SUMMARIES = table<CommitteeSummary>('committee_summaries', 'committee summary', {
+  id: 'text',
+  localityId: 'text',
+  weekKey: 'text',
+  periodFrom: 'text',
+  periodTo: 'text',
+  figures: 'json',
+  computedAt: 'text',
 });
 
 export function encodeValue(column: Column, value: unknown): unknown {
