@@ -150,7 +150,7 @@ export function ticketEndpoints(deps: TicketEndpointDeps): Endpoint[] {
       response: { status: 201, description: 'The reply is queued; the updated ticket.', schema: ticketSchema },
       errors: [400, 404, 409],
       async handle({ params, body, user, req }) {
-        return perform(req, user, params.id, { type: 'reply', text: body.text, cannedKey: body.canned_key });
+        return perform(req, user, params.id, { type: 'reply', text: body.text, cannedKey: body.canned_key, publish: body.public });
       },
     }),
     defineEndpoint({

@@ -71,6 +71,7 @@ export function toTimelineJson(timeline: TimelineEntry[], transcript: Transcript
       actor: entry.actor,
       text: entry.text,
       is_public: entry.isPublic,
+      is_published: entry.isPublished === true,
       data: entry.data,
     })),
     transcript: transcript.map((line) => ({ direction: line.direction, at: line.at, body: line.body, status: line.status })),

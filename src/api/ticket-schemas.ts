@@ -4,8 +4,8 @@
  * gender is reported in aggregate only (`GET /metrics/response-times?group_by=gender`).
  */
 import { z } from 'zod';
-import { CHANNELS, LANGUAGES } from '../domain/resident';
-import { CATEGORIES, PRIORITIES, TICKET_STATUSES, TIMELINE_TYPES } from '../domain/ticket';
+import { LANGUAGES } from '../domain/resident';
+import { CATEGORIES, TICKET_CHANNELS, PRIORITIES, TICKET_STATUSES, TIMELINE_TYPES } from '../domain/ticket';
 import { OUTBOX_STATUSES } from '../domain/message';
 import { isoInstant, multiValue, nullableInstant, queryInstant, singleString } from './common-schemas';
 
@@ -21,7 +21,7 @@ export const ticketSchema = z
     category: z.enum(CATEGORIES),
     priority: z.enum(PRIORITIES),
     status: z.enum(TICKET_STATUSES),
-    channel: z.enum(CHANNELS),
+    channel: z.enum(TICKET_CHANNELS),
     language: z.enum(LANGUAGES),
     sector: z.string().nullable(),
     location: z.object({ lat: z.number(), lng: z.number(), label: z.string().nullable().optional() }).nullable(),
@@ -50,7 +50,7 @@ export const ticketDetailSchema = ticketSchema
     resident: z.object({
       masked_phone: z.string().meta({ example: '•••••••4321' }),
       language: z.enum(LANGUAGES),
-      channel: z.enum(CHANNELS),
+      channel: z.enum(TICKET_CHANNELS),
       opted_out: z.boolean(),
     }),
     allowed_actions: z.array(z.enum(API_TICKET_ACTIONS)),
@@ -72,6 +72,7 @@ export const timelineEntrySchema = z
     actor: z.string().meta({ description: '`resident`, `system`, or an operator user id.' }),
     text: z.string().nullable(),
     is_public: z.boolean().meta({ description: 'Public entries reached the resident; internal notes did not.' }),
+    is_published: z.boolean().meta({ description: 'A reply the operator published as Open311 `status_notes`.' }),
     data: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'TimelineEntry' });
@@ -138,6 +139,10 @@ export const replyBodySchema = z
       .regex(/^[a-z0-9_.-]{1,100}$/)
       .optional()
       .meta({ description: 'Key of a canned reply in locales/, rendered in the resident’s language.' }),
+    public: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Also publish the reply as the request’s `status_notes` in Open311 (never the resident’s data).' }),
   })
   .refine((body) => (body.text === undefined) !== (body.canned_key === undefined), {
     message: 'send exactly one of text or canned_key',

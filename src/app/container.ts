@@ -36,6 +36,11 @@ import { createLogger, type Logger } from '../shared/logger';
 import { createRepository } from '../store/create-repository';
 import type { Repository } from '../store/repository';
 import { FLOWS_DIR, LOCALES_DIR } from './paths';
+import { createOpen311KeyService, type Open311KeyService } from '../open311/open311-keys';
+import { createOpen311Intake, type Open311Intake } from '../open311/open311-intake';
+import { createSvgChartRenderer, type SvgChartRenderer } from '../charts/svg-chart-renderer';
+import { createTransparencyService, type TransparencyService } from '../transparency/transparency-service';
+import { createTransparencyRenderer } from '../transparency/transparency-views';
 import { createBullmqRedis, createFastFailRedis } from './redis-connections';
 import { createRateWindow } from '../abuse/rate-window';
 import { createInboundFloodGuard } from '../conversation/inbound-flood-guard';
@@ -104,6 +109,12 @@ export interface Container {
   notices: NoticeService;
   broadcasts: BroadcastRunner;
   outageClock: OutageClock;
+  /** Open311 GeoReport v2: client keys and the intake that turns a filed request into a ticket. */
+  open311Keys: Open311KeyService;
+  open311Intake: Open311Intake;
+  /** Server-side SVG charts (a vega worker thread) and the public transparency page (issue 6). */
+  charts: SvgChartRenderer;
+  transparency: TransparencyService;
   /** Issue 6: published figures (one publication rule), committees and their weekly summaries. */
   publication: PublicationFigures;
   committees: CommitteeService;
@@ -277,6 +288,14 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     now: clock,
     onCapHit: createSendCapAlerts({ repo, translator, dispatcher, logger, now }),
   });
+  // Every new ticket, from a conversation or from Open311, gets the same metrics, alerts and SLA jobs.
+  const onTicketsOpened = async (opened: Ticket[]) => {
+    for (const ticket of opened) metrics.ticketsOpened.inc({ category: ticket.category });
+    await alerts.ticketsOpened(opened);
+    await sla.ticketsOpened(opened);
+    await startOutageClocks(opened).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'outage clock not started; the start-up rebuild starts it'));
+  };
+
   // Committees and publication (issue 6).
   const publication = createPublicationFigures({ repo, now });
   const committees = createCommitteeService({ repo, translator, dispatcher, now, newId });
@@ -300,12 +319,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     summaryOnDemand,
     computeDeadlines: slaDeadlines.computeDeadlines,
     resolutionAfterReopen: slaDeadlines.resolutionAfterReopen,
-    onTicketsOpened: async (opened) => {
-      for (const ticket of opened) metrics.ticketsOpened.inc({ category: ticket.category });
-      await alerts.ticketsOpened(opened);
-      await sla.ticketsOpened(opened);
-      await startOutageClocks(opened).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'outage clock not started; the start-up rebuild starts it'));
-    },
+    onTicketsOpened,
     onTicketReopened: (ticket) => sla.schedule(ticket),
     onDeadLettered: (event) => metrics.inboundDeadLettered.inc({ ticket: event.ticketIds.length > 0 ? 'opened' : 'none' }),
     // Issue 9: reports of one sector (or pins close together) join one open incident.
@@ -315,6 +329,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       maxDistanceMeters: config.INCIDENT_LINK_DISTANCE_METERS,
     },
   });
+
+  // Server-side SVG charts and the public transparency page (issue 6).
+  const charts = createSvgChartRenderer();
+  const transparency = createTransparencyService({ repo, figures: publication, charts, translator, renderer: createTransparencyRenderer(), now });
 
   return {
     publication,
@@ -352,10 +370,23 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     notices,
     broadcasts,
     outageClock,
+    // Open311 (issue 6)
+    charts,
+    transparency,
+    open311Keys: createOpen311KeyService({ repo, now, newId }),
+    open311Intake: createOpen311Intake({
+      repo,
+      now,
+      newId,
+      logger,
+      computeDeadlines: slaDeadlines.computeDeadlines,
+      onTicketsOpened,
+    }),
     ticketChangeListeners,
     isLocalMode: !hasTwilioCredentials(config),
     async close() {
       await queues.close().catch(() => undefined);
+      await charts.close().catch(() => undefined);
       redis.disconnect();
       bullmqRedis.disconnect();
       await repo.close();

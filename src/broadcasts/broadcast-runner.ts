@@ -20,7 +20,7 @@ import { derivedId } from '../alerts/derived-id';
 import type { Broadcast, Incident } from '../domain/incident';
 import type { OutboxMessage } from '../domain/message';
 import type { Channel, Resident } from '../domain/resident';
-import type { Ticket, TimelineEntry } from '../domain/ticket';
+import { phoneChannelOf, type Ticket, type TimelineEntry } from '../domain/ticket';
 import type { ResolutionFeedback } from '../feedback/resolution-feedback';
 import type { Translator } from '../i18n/translator';
 import { incidentPlace } from '../incidents/incident-intake';
@@ -125,7 +125,8 @@ export function createBroadcastRunner(deps: BroadcastRunnerDeps): BroadcastRunne
 
   async function residentRow(b: Broadcast, resident: Resident, tickets: Ticket[], text: string, kind: string, at: string): Promise<OutboxMessage> {
     const [locality, recent] = await Promise.all([deps.repo.getLocality(b.localityId), deps.repo.listInboundByResident(resident.id, { limit: 20 })]);
-    const channel = tickets.at(-1)?.channel ?? residentChannel(resident);
+    const latest = tickets.at(-1);
+    const channel = (latest && phoneChannelOf(latest)) ?? residentChannel(resident);
     return {
       ...newOutboxMessage({
         id: copyId(b.id, resident.id),

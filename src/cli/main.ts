@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerLocalityCommands } from './locality-commands';
+import { registerOpen311Commands } from './open311-commands';
 import { registerUserCommands } from './user-commands';
 import { registerNlpCommands } from './nlp-commands';
 import { registerCommitteeCommands } from './committee-commands';
@@ -72,6 +73,7 @@ flows
 registerLocalityCommands(program);
 registerUserCommands(program);
 registerNlpCommands(program);
+registerOpen311Commands(program);
 registerCommitteeCommands(program);
 
 async function main(): Promise<void> {

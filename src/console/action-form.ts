@@ -53,7 +53,9 @@ export function parseActionForm(
       const cannedKey = field(body, 'canned');
       if (text === '' && cannedKey === '') return { ok: false, messageKey: 'console.error.reply_empty' };
       if (tooLong(text)) return { ok: false, messageKey: 'console.error.text_too_long' };
-      return { ok: true, action: text !== '' ? { type, text } : { type, cannedKey } };
+      // A checkbox: present only when ticked.
+      const publish = field(body, 'publish') !== '' ? { publish: true } : {};
+      return { ok: true, action: text !== '' ? { type, text, ...publish } : { type, cannedKey, ...publish } };
     }
     case 'add_note': {
       const text = field(body, 'text');

@@ -85,7 +85,8 @@ export async function buildTicketPage(
     counter: replyCounter({
       translator: deps.translator,
       text,
-      channel: view.resident.channel,
+      // An Open311 ticket has no phone: its replies are counted as SMS would be.
+      channel: view.resident.channel === 'open311' ? 'sms' : view.resident.channel,
       language: view.resident.language,
       reference: ticket.reference,
       draft: options.form?.reply.text ?? '',

@@ -3,7 +3,19 @@
  * the operator closes it. Times are ISO-8601 strings in UTC so that every store adapter
  * returns the same plain object.
  */
-import type { Channel, Gender, Language } from './resident';
+import { CHANNELS, type Channel, type Gender, type Language } from './resident';
+
+/**
+ * Where a ticket came from: a resident's SMS or WhatsApp conversation, or an Open311 client (a
+ * municipality's or regulator's tool) that filed it anonymously, with no phone to answer.
+ */
+export const TICKET_CHANNELS = [...CHANNELS, 'open311'] as const;
+export type TicketChannel = (typeof TICKET_CHANNELS)[number];
+
+/** The phone channel that reaches the ticket's reporter, or null (an Open311 request has none). */
+export function phoneChannelOf(ticket: Pick<Ticket, 'channel'>): Channel | null {
+  return ticket.channel === 'open311' ? null : ticket.channel;
+}
 
 export const CATEGORIES = ['outage', 'billing', 'quality', 'leak', 'sewage', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -34,7 +46,7 @@ export interface Ticket {
   details: TicketDetails;
   sector: string | null;
   location: GeoPoint | null;
-  channel: Channel;
+  channel: TicketChannel;
   /** Copied from the resident at creation so history stays true if they change it later. */
   reporterGender: Gender | null;
   reporterLanguage: Language;
@@ -90,5 +102,11 @@ export interface TimelineEntry {
   /** Public text reaches the resident; internal notes do not. */
   text: string | null;
   isPublic: boolean;
+  /**
+   * The operator marked this reply for publication: its text becomes the request's `status_notes`
+   * in Open311. Only replies are ever marked; absent means not published (everything written before
+   * the mark existed stays private).
+   */
+  isPublished?: boolean;
   data: Record<string, unknown>;
 }

@@ -18,7 +18,7 @@
  *   onTicketChanged: (ticket, action) => action.type === 'resolve' ? feedback.onTicketResolved(ticket) : undefined
  */
 import type { SessionStore } from '../conversation/session-store';
-import type { Ticket } from '../domain/ticket';
+import { phoneChannelOf, type Ticket } from '../domain/ticket';
 import { startFlow } from '../flow-engine/engine';
 import type { EngineContext, Session } from '../flow-engine/engine-types';
 import type { OutboxMessage } from '../domain/message';
@@ -57,7 +57,7 @@ const INTERRUPTIBLE_FLOWS: ReadonlySet<string> = new Set(['gender', 'language', 
 export type FeedbackQuestionOutcome =
   | { outcome: 'asked'; outboxIds: string[] }
   | { outcome: 'deferred'; attempt: number }
-  | { outcome: 'skipped'; reason: 'not_resolved' | 'resident_missing' | 'resident_opted_out' | 'resident_busy' | 'no_question' | 'failed' };
+  | { outcome: 'skipped'; reason: 'not_resolved' | 'no_phone_channel' | 'resident_missing' | 'resident_opted_out' | 'resident_busy' | 'no_question' | 'failed' };
 
 /** Options of a question prepared by another path (an incident's resolution, issue 9). */
 export interface QuestionOptions {
@@ -71,7 +71,7 @@ export interface QuestionOptions {
 export type PreparedQuestion =
   | { outcome: 'ready'; residentId: string; session: Session | null; rows: OutboxMessage[]; at: Date }
   | { outcome: 'busy' }
-  | { outcome: 'skipped'; reason: 'not_resolved' | 'resident_missing' | 'resident_opted_out' | 'no_question' };
+  | { outcome: 'skipped'; reason: 'not_resolved' | 'no_phone_channel' | 'resident_missing' | 'resident_opted_out' | 'no_question' };
 
 export interface ResolutionFeedback {
   /**
@@ -96,6 +96,8 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
   /** The question for one resolved ticket, not yet stored: its session and its outbox row. */
   async function prepare(ticket: Ticket, options: QuestionOptions): Promise<PreparedQuestion> {
     if (ticket.status !== 'resolved') return { outcome: 'skipped', reason: 'not_resolved' };
+    const channel = phoneChannelOf(ticket);
+    if (!channel) return { outcome: 'skipped', reason: 'no_phone_channel' };
     const resident = await deps.repo.getResident(ticket.residentId);
     if (!resident) return { outcome: 'skipped', reason: 'resident_missing' };
     if (resident.optedOut) return { outcome: 'skipped', reason: 'resident_opted_out' };
@@ -114,7 +116,7 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
     ]);
     const ctx: EngineContext = {
       now,
-      channel: ticket.channel,
+      channel,
       resident: {
         language: resident.language,
         gender: resident.gender,
@@ -129,7 +131,7 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
       },
     };
     const started = startFlow(deps.flows, FEEDBACK_FLOW_ID, { ...options.vars, reference: ticket.reference }, ctx);
-    const fromPhone = chooseSenderNumber(locality, recentInbound, ticket.channel);
+    const fromPhone = chooseSenderNumber(locality, recentInbound, channel);
     const nowMs = Date.parse(now);
     const replies = started.events.filter((event) => event.type === 'reply_queued');
     const rows = replies.map((event, index) =>
@@ -137,7 +139,7 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
         id: index === 0 && options.firstOutboxId ? options.firstOutboxId : deps.newId(),
         // Strictly after the resolution notice stored at the same instant.
         now: new Date(nowMs + index + 1).toISOString(),
-        channel: ticket.channel,
+        channel,
         toPhone: resident.phone,
         fromPhone,
         text: deps.translator.render(event.key, resident.language, event.params),

@@ -19,6 +19,9 @@ import { createCommitteeConsoleRouter } from '../console/committee-console-route
 import { createRequestLogging } from '../observability/request-logging';
 import { countTwilioWebhooks } from '../observability/webhook-metrics';
 import { trustProxySetting } from '../config/config';
+import { createOpen311Router } from '../open311/open311-router';
+import { createTransparencyRouter } from '../transparency/transparency-router';
+import { createDashboardRouter } from '../console/dashboard-router';
 
 export interface HttpAppOptions {
   isShuttingDown: () => boolean;
@@ -115,6 +118,22 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
     }),
   );
 
+  // Open311 GeoReport v2: public reads, keyed filing (issue 6).
+  app.use(
+    createOpen311Router({
+      repo,
+      translator: container.translator,
+      keys: container.open311Keys,
+      intake: container.open311Intake,
+      now: container.now,
+      logger,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+  );
+
+  // Public transparency page, CSV and index: no login, no personal data (issue 6).
+  app.use(createTransparencyRouter({ service: container.transparency, logger }));
+
   const auth = createConsoleAuth({
     repo,
     redis: container.redis,
@@ -126,6 +145,10 @@ export function createHttpApp(container: Container, options: HttpAppOptions): Ex
     loginIpRateLimit: { limit: config.LOGIN_FAILURES_PER_IP, windowMs: 15 * 60 * 1000 },
   });
   app.use(auth.router);
+  // Supervisor dashboard (issue 6): its own router, beside the console's.
+  app.use(
+    createDashboardRouter({ repo, figures: container.publication, transparency: container.transparency, translator: container.translator, auth, logger }),
+  );
   // Committees in the console (issue 6): admins and the locality's supervisors.
   app.use(
     createCommitteeConsoleRouter({ auth, committees: container.committees, summaries: container.summaries, translator: container.translator, logger, now: container.now }),

@@ -8,6 +8,7 @@ import type { Locality } from '../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../domain/message';
 import type { Resident } from '../domain/resident';
 import type { Category, GeoPoint, Ticket, TicketStatus, TimelineEntry } from '../domain/ticket';
+import type { Open311Key } from '../domain/open311-key';
 import type { ApiToken, User } from '../domain/user';
 import type { CommitteeStore } from './committee-store';
 import type { FigureQueries } from './figure-queries';
@@ -294,6 +295,16 @@ export interface Repository extends FigureQueries, CommitteeStore {
    * {@link NotFoundError} for an unknown id.
    */
   revokeApiToken(id: string, at: string): Promise<ApiToken>;
+
+  // Open311 client keys (issue 6): found by hash only, revoked ones kept and listed
+  createOpen311Key(key: Open311Key): Promise<Open311Key>;
+  /** Revoked keys too: refusing them is the caller's decision. */
+  findOpen311KeyByHash(keyHash: string): Promise<Open311Key | null>;
+  /** Oldest first. */
+  listOpen311Keys(): Promise<Open311Key[]>;
+  touchOpen311Key(id: string, at: string): Promise<void>;
+  /** Sets `revokedAt` (the first call's time is kept); {@link NotFoundError} for an unknown id. */
+  revokeOpen311Key(id: string, at: string): Promise<Open311Key>;
 }
 
 /** A write broke a unique rule (duplicate reference, username, phone, slug). */

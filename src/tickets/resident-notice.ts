@@ -6,13 +6,13 @@
 import type { Locality } from '../domain/locality';
 import type { InboundMessage, OutboxMessage } from '../domain/message';
 import type { Resident } from '../domain/resident';
-import type { Ticket } from '../domain/ticket';
+import { phoneChannelOf, type Ticket } from '../domain/ticket';
 import { MissingMessageError, type Translator } from '../i18n/translator';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import type { TicketNotification } from './ticket-lifecycle';
 
 /** Why no message went out; recorded in the timeline entry's data so the history stays honest. */
-export type NoticeSkipReason = 'resident_opted_out' | 'resident_missing' | 'message_missing';
+export type NoticeSkipReason = 'resident_opted_out' | 'resident_missing' | 'message_missing' | 'no_phone_channel';
 
 export type ResidentNotice = { sent: true; outbox: OutboxMessage } | { sent: false; reason: NoticeSkipReason };
 
@@ -45,6 +45,8 @@ export function composeResidentNotice(input: {
   now: string;
 }): ResidentNotice {
   const { resident } = input;
+  const channel = phoneChannelOf(input.ticket);
+  if (!channel) return { sent: false, reason: 'no_phone_channel' };
   if (!resident) return { sent: false, reason: 'resident_missing' };
   if (resident.optedOut) return { sent: false, reason: 'resident_opted_out' };
   let text: string;
@@ -59,7 +61,7 @@ export function composeResidentNotice(input: {
     outbox: newOutboxMessage({
       id: input.id,
       now: input.now,
-      channel: input.ticket.channel,
+      channel,
       toPhone: resident.phone,
       fromPhone: input.fromPhone,
       text,

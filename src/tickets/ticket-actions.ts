@@ -23,8 +23,11 @@ export const ticketActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('acknowledge') }),
   /** `assigneeId: null` unassigns. */
   z.object({ type: z.literal('assign'), assigneeId: z.string().min(1).nullable() }),
-  /** A public reply: it is sent to the resident in their channel. */
-  z.object({ type: z.literal('reply'), text }),
+  /**
+   * A public reply: it is sent to the resident in their channel. `publish: true` also makes its
+   * text the request's public `status_notes` in Open311 (the operator decides, reply by reply).
+   */
+  z.object({ type: z.literal('reply'), text, publish: z.boolean().optional() }),
   /** Internal: the resident never sees it. */
   z.object({ type: z.literal('add_note'), text }),
   z.object({ type: z.literal('start') }),

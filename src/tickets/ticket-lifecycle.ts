@@ -78,7 +78,7 @@ export function applyTicketAction(
     throw new TicketTransitionError({ status: ticket.status, action: act.type, reason });
   }
 
-  const entry = (type: TimelineType, fields: Partial<Pick<TimelineEntry, 'text' | 'isPublic' | 'data'>> = {}) =>
+  const entry = (type: TimelineType, fields: Partial<Pick<TimelineEntry, 'text' | 'isPublic' | 'isPublished' | 'data'>> = {}) =>
     timelineEntry(ticket, { type, now, actor: options.actor, id: options.newId(), ...fields });
   const notify = (key: TicketNotifyKey, params: Record<string, string | number> = {}): TicketNotification => ({
     key,
@@ -111,7 +111,7 @@ export function applyTicketAction(
       const acknowledges = ticket.status === 'open';
       return result(
         acknowledges ? { ...firstResponse, status: 'acknowledged', acknowledgedAt: ticket.acknowledgedAt ?? now } : firstResponse,
-        [entry('replied', { text: act.text, isPublic: true, ...(acknowledges ? { data: { acknowledged: true } } : {}) })],
+        [entry('replied', { text: act.text, isPublic: true, ...(acknowledges ? { data: { acknowledged: true } } : {}), ...(act.publish ? { isPublished: true } : {}) })],
         notify('notify.operator_reply', { text: act.text }),
       );
     }
@@ -176,7 +176,7 @@ function reopenData(ticket: Ticket): Record<string, unknown> {
 function timelineEntry(
   ticket: Ticket,
   fields: { type: TimelineType; now: string; actor: string; id: string } & Partial<
-    Pick<TimelineEntry, 'text' | 'isPublic' | 'data'>
+    Pick<TimelineEntry, 'text' | 'isPublic' | 'isPublished' | 'data'>
   >,
 ): TimelineEntry {
   return {
@@ -187,6 +187,7 @@ function timelineEntry(
     actor: fields.actor,
     text: fields.text ?? null,
     isPublic: fields.isPublic ?? false,
+    ...(fields.isPublished ? { isPublished: true } : {}),
     data: fields.data ?? {},
   };
 }

@@ -4,16 +4,19 @@
  * stored as one unit of work, and turned into messages to the resident in their language.
  */
 import type { AuthenticatedUser } from '../auth/auth-types';
-import type { Channel, Language } from '../domain/resident';
-import type { Ticket, TimelineEntry } from '../domain/ticket';
+import type { Language } from '../domain/resident';
+import type { Ticket, TicketChannel, TimelineEntry } from '../domain/ticket';
 import type { OutboxStatus } from '../domain/message';
 import type { Page, TicketFilter } from '../store/repository';
 
 export type TicketActionInput =
   | { type: 'acknowledge' }
   | { type: 'assign'; assigneeId: string | null }
-  /** `text` is sent as is; `cannedKey` names a canned reply in locales/ (rendered in the resident's language). */
-  | { type: 'reply'; text?: string; cannedKey?: string }
+  /**
+   * `text` is sent as is; `cannedKey` names a canned reply in locales/ (rendered in the resident's
+   * language). `publish` marks it for Open311's public `status_notes`.
+   */
+  | { type: 'reply'; text?: string; cannedKey?: string; publish?: boolean }
   | { type: 'add_note'; text: string }
   | { type: 'start' }
   | { type: 'resolve'; note: string }
@@ -46,7 +49,7 @@ export interface TicketView {
   transcript: TranscriptLine[];
   /** The resident's other tickets the user may open, oldest first, and how many messages belong to them. */
   related: { tickets: RelatedTicket[]; hiddenMessages: number };
-  resident: { maskedPhone: string; language: Language; channel: Channel; optedOut: boolean };
+  resident: { maskedPhone: string; language: Language; channel: TicketChannel; optedOut: boolean };
   localityName: string;
   allowedActions: TicketActionType[];
 }

@@ -95,7 +95,8 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     }
     switch (action.type) {
       case 'reply': {
-        if (action.text?.trim()) return { type: 'reply', text: action.text };
+        const publish = action.publish === true ? { publish: true } : {};
+        if (action.text?.trim()) return { type: 'reply', text: action.text, ...publish };
         if (!action.cannedKey) return { type: 'reply', text: '' };
         if (!action.cannedKey.startsWith(CANNED_PREFIX) || !deps.translator.has(action.cannedKey, 'es')) {
           throw new TicketActionError({ action: 'reply', message: `unknown canned reply "${action.cannedKey}"` });
@@ -105,7 +106,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
           reference: ticket.reference,
           locality: locality?.name ?? '',
         });
-        return { type: 'reply', text };
+        return { type: 'reply', text, ...publish };
       }
       case 'assign': {
         if (action.assigneeId !== null) {

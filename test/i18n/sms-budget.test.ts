@@ -93,7 +93,7 @@ const REALISTIC: Record<string, string | number> = {
 };
 
 /** Web console labels never travel by SMS. */
-const WEB_ONLY_PREFIXES = ['console.', 'incident_console.', 'workday.console.'];
+const WEB_ONLY_PREFIXES = ['console.', 'incident_console.', 'workday.console.', 'open311.', 'transparency.'];
 
 function rawMessage(language: string, key: string): string | undefined {
   const data = JSON.parse(readFileSync(join(localesDir, `${language}.json`), 'utf8')) as Record<string, unknown>;

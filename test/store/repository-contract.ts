@@ -8,6 +8,7 @@ import { inboundContract } from './contract/inbound-contract';
 import { inboundFailureContract } from './contract/inbound-failure-contract';
 import { incidentContract } from './contract/incident-contract';
 import { localityContract, residentContract } from './contract/locality-resident-contract';
+import { open311Contract } from './contract/open311-contract';
 import { outboxContract, userContract } from './contract/outbox-user-contract';
 import type { MakeRepository } from './contract/store-fixtures';
 import { figureQueriesContract } from './contract/publication-contract';
@@ -50,6 +51,7 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     userContract(repo);
     incidentContract(repo);
     workdayContract(repo);
+    open311Contract(repo);
     figureQueriesContract(repo);
   });
 }

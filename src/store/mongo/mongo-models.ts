@@ -137,6 +137,8 @@ const timeline = schema('ticket_timeline', {
   actor: text,
   text: nullableText,
   isPublic: flag,
+  // No default: absent reads back as absent (not published), like SQLite's NULL.
+  isPublished: { type: Boolean },
   data: { type: Mixed, default: () => ({}) },
   ord: { type: ObjectId, required: true },
 });
@@ -269,6 +271,15 @@ const noticeSubscription = schema('notice_subscriptions', {
 });
 noticeSubscription.index({ localityId: 1, active: 1, sector: 1 });
 noticeSubscription.index({ residentId: 1 });
+const open311Key = schema('open311_keys', {
+  keyHash: text,
+  label: text,
+  createdAt: text,
+  lastUsedAt: nullableText,
+  revokedAt: nullableText,
+});
+open311Key.index({ keyHash: 1 }, { unique: true });
+
 const committeeMember = schema('committee_members', {
   localityId: text,
   name: text,
@@ -314,6 +325,7 @@ export const SCHEMAS = {
   Broadcast: broadcast,
   Notice: notice,
   NoticeSubscription: noticeSubscription,
+  Open311Key: open311Key,
 } as const;
 
 export type StoreModels = Record<keyof typeof SCHEMAS, StoreModel>;

@@ -17,6 +17,7 @@ import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
 import type { Ticket, TimelineEntry } from '../../domain/ticket';
+import type { Open311Key } from '../../domain/open311-key';
 import type { ApiToken, User } from '../../domain/user';
 import type { Logger } from '../../shared/logger';
 import {
@@ -34,6 +35,7 @@ import * as incidents from './mongo-incident-queries';
 import * as inbound from './mongo-inbound-queries';
 import * as localities from './mongo-locality-queries';
 import { createModels, type StoreModels } from './mongo-models';
+import * as open311 from './mongo-open311-queries';
 import * as outbox from './mongo-outbox-queries';
 import * as residents from './mongo-resident-queries';
 import { backfillDueSort } from './mongo-ticket-due';
@@ -335,6 +337,26 @@ class MongoRepository implements Repository {
 
   revokeApiToken(id: string, at: string): Promise<ApiToken> {
     return this.run((m) => users.revokeApiToken(m, id, at));
+  }
+
+  createOpen311Key(key: Open311Key): Promise<Open311Key> {
+    return this.run((m) => open311.createOpen311Key(m, key));
+  }
+
+  findOpen311KeyByHash(keyHash: string): Promise<Open311Key | null> {
+    return this.run((m) => open311.findOpen311KeyByHash(m, keyHash));
+  }
+
+  listOpen311Keys(): Promise<Open311Key[]> {
+    return this.run((m) => open311.listOpen311Keys(m));
+  }
+
+  touchOpen311Key(id: string, at: string): Promise<void> {
+    return this.run((m) => open311.touchOpen311Key(m, id, at));
+  }
+
+  revokeOpen311Key(id: string, at: string): Promise<Open311Key> {
+    return this.run((m) => open311.revokeOpen311Key(m, id, at));
   }
 
   listTicketFigureRows(query: TicketFigureQuery): Promise<TicketFigureRow[]> {

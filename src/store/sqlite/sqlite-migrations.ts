@@ -299,6 +299,23 @@ CREATE INDEX inbound_dead_lettered ON inbound_messages (failed_at, seq) WHERE fa
 `;
 
 /**
+ * Open311 (issue 6): an operator reply marked for publication becomes the request's public
+ * `status_notes` (NULL = not published, as every reply written before the mark); Open311 clients
+ * file requests with keys stored as SHA-256 hashes only.
+ */
+const OPEN311_KEYS_AND_PUBLISHED_REPLIES = `
+ALTER TABLE ticket_timeline ADD COLUMN is_published INTEGER CHECK (is_published IN (0, 1));
+CREATE TABLE open311_keys (
+  id TEXT PRIMARY KEY,
+  key_hash TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+) STRICT;
+`;
+
+/**
  * Issue 6, committees and publication: committee members and the stored weekly summaries, the
  * per-locality publication settings (NULL = defaults), and covering indexes so a published
  * figure reads one locality-period (by creation or by resolution) and counts the backlog from
@@ -346,6 +363,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'user session version and API token revocation', up: SESSION_VERSION_AND_TOKEN_REVOCATION },
   { version: 5, name: 'inbound processing failures and dead letters', up: INBOUND_PROCESSING_FAILURES },
   { version: 6, name: 'committees, summaries, publication settings and figure indexes', up: COMMITTEES_AND_PUBLICATION },
+  { version: 7, name: 'open311 keys and published replies', up: OPEN311_KEYS_AND_PUBLISHED_REPLIES },
   { version: 10, name: 'incidents, broadcasts and planned-cut notices', up: INCIDENTS_AND_NOTICES },
   { version: 11, name: 'staff language, disabled accounts, phone feed and dead-letter indexes', up: STAFF_LANGUAGE_DISABLED_AND_FEEDS },
 ];

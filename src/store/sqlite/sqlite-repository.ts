@@ -15,6 +15,7 @@ import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage, OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
 import type { Ticket, TimelineEntry } from '../../domain/ticket';
+import type { Open311Key } from '../../domain/open311-key';
 import type { ApiToken, User } from '../../domain/user';
 import type { Logger } from '../../shared/logger';
 import {
@@ -33,6 +34,7 @@ import * as incidents from './sqlite-incident-queries';
 import * as inbound from './sqlite-inbound-queries';
 import * as localities from './sqlite-locality-queries';
 import { openDatabase } from './sqlite-open';
+import * as open311 from './sqlite-open311-queries';
 import * as outbox from './sqlite-outbox-queries';
 import * as residents from './sqlite-resident-queries';
 import * as tickets from './sqlite-ticket-queries';
@@ -307,6 +309,26 @@ class SqliteRepository implements Repository {
 
   revokeApiToken(id: string, at: string): Promise<ApiToken> {
     return this.run((a) => users.revokeApiToken(a, id, at));
+  }
+
+  createOpen311Key(key: Open311Key): Promise<Open311Key> {
+    return this.run((a) => open311.createOpen311Key(a, key));
+  }
+
+  findOpen311KeyByHash(keyHash: string): Promise<Open311Key | null> {
+    return this.run((a) => open311.findOpen311KeyByHash(a, keyHash));
+  }
+
+  listOpen311Keys(): Promise<Open311Key[]> {
+    return this.run((a) => open311.listOpen311Keys(a));
+  }
+
+  touchOpen311Key(id: string, at: string): Promise<void> {
+    return this.run((a) => open311.touchOpen311Key(a, id, at));
+  }
+
+  revokeOpen311Key(id: string, at: string): Promise<Open311Key> {
+    return this.run((a) => open311.revokeOpen311Key(a, id, at));
   }
 
   listTicketFigureRows(query: TicketFigureQuery): Promise<TicketFigureRow[]> {

@@ -8,11 +8,12 @@ import type { Locality } from '../../domain/locality';
 import type { InboundMessage, OutboxMessage } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
 import type { Ticket, TimelineEntry } from '../../domain/ticket';
+import type { Open311Key } from '../../domain/open311-key';
 import type { ApiToken, User } from '../../domain/user';
 import type { CommitteeMember, CommitteeSummary } from '../../domain/committee';
 
 /** `optional*`: a field that is absent from the domain object while its column is NULL. */
-type Kind = 'text' | 'int' | 'bool' | 'json' | 'optionalText' | 'optionalInt';
+type Kind = 'text' | 'int' | 'bool' | 'json' | 'optionalText' | 'optionalInt' | 'optionalBool';
 
 export interface Column {
   field: string;
@@ -127,6 +128,7 @@ export const TIMELINE = table<TimelineEntry>('ticket_timeline', 'timeline entry'
   actor: 'text',
   text: 'text',
   isPublic: 'bool',
+  isPublished: 'optionalBool',
   data: 'json',
 });
 
@@ -230,6 +232,15 @@ export const NOTICE_SUBSCRIPTIONS = table<NoticeSubscription>('notice_subscripti
   updatedAt: 'text',
 });
 
+export const OPEN311_KEYS = table<Open311Key>('open311_keys', 'open311 key', {
+  id: 'text',
+  keyHash: 'text',
+  label: 'text',
+  createdAt: 'text',
+  lastUsedAt: 'text',
+  revokedAt: 'text',
+});
+
 export const COMMITTEE_MEMBERS = table<CommitteeMember>('committee_members', 'committee member', {
   id: 'text',
   localityId: 'text',
@@ -255,14 +266,14 @@ export const COMMITTEE_SUMMARIES = table<CommitteeSummary>('committee_summaries'
 
 export function encodeValue(column: Column, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (column.kind === 'bool') return value ? 1 : 0;
+  if (column.kind === 'bool' || column.kind === 'optionalBool') return value ? 1 : 0;
   if (column.kind === 'json') return JSON.stringify(value);
   return value;
 }
 
 function decodeValue(column: Column, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (column.kind === 'bool') return value === 1;
+  if (column.kind === 'bool' || column.kind === 'optionalBool') return value === 1;
   if (column.kind === 'json') return JSON.parse(value as string);
   return value;
 }
@@ -287,7 +298,7 @@ export function fromRow<T>(spec: TableSpec<T>, row: unknown): T {
 }
 
 function isOptional(column: Column): boolean {
-  return column.kind === 'optionalText' || column.kind === 'optionalInt';
+  return column.kind === 'optionalText' || column.kind === 'optionalInt' || column.kind === 'optionalBool';
 }
 
 export function insertSql<T>(spec: TableSpec<T>, suffix = ''): string {
