@@ -10,7 +10,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+ENV NODE_ENV=production DOTENV_CONFIG_QUIET=true
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -21,5 +21,6 @@ COPY locales ./locales
 COPY --from=build /app/dist/console/views ./dist/console/views
 USER node
 EXPOSE 3000
-ENTRYPOINT ["node", "bin/aguavoz.js"]
+# node itself is PID 1 (no npm, no shell): SIGTERM reaches the graceful shutdown directly.
+ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["web"]
