@@ -21,7 +21,7 @@ interface Closable {
 
 export async function runProcess(options: RunProcessOptions): Promise<void> {
   const config = loadConfig();
-  const container = createContainer(config);
+  const container = createContainer(config, { sqliteInThread: true });
   const { logger } = container;
   await waitForRedis(container);
 
