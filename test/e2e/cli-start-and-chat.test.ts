@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { mongoEnvForProcess } from '../support/mongo';
 import { tempSqlitePath } from '../support/sqlite';
 
 const ROOT = join(__dirname, '..', '..');
@@ -57,6 +58,7 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       ALERT_DIGEST_SECONDS: '1',
+      ...mongoEnvForProcess('e2e-chat'),
     };
     server = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { mongoEnvForProcess } from '../support/mongo';
 import { tempSqlitePath } from '../support/sqlite';
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,7 +64,7 @@ describe('npm start and SIGTERM', () => {
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: prefix,
         LOG_LEVEL: 'info',
-        ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI } : {}),
+        ...mongoEnvForProcess('npm-start'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
