@@ -54,8 +54,8 @@ describe('operator console in a browser', () => {
     // to be asked "was it solved?" later.
     await server.text(RESIDENT, '4');
     await server.waitForPhoneMessages(RESIDENT, 6);
-    reference = /codigo (\d{7})/.exec(texts.join('\n'))?.[1] ?? '';
-    expect(reference).toMatch(/^\d{7}$/);
+    reference = /codigo (\d{9})/.exec(texts.join('\n'))?.[1] ?? '';
+    expect(reference).toMatch(/^\d{9}$/);
     const [ticket] = (await server.repo.listTickets({ residentId: (await server.repo.findResidentByPhone(RESIDENT))!.id })).items;
     expect(ticket).toMatchObject({ reference, category: 'outage', sector: 'Centro', status: 'open' });
   });

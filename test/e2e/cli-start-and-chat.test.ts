@@ -97,7 +97,7 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
 
   it.each(reports)('a resident reports a $kind problem and gets a 7-digit reference', async ({ from, lines }) => {
     const transcript = await run(['chat', '--url', url, '--from', from, '--wait', '4000'], env, `${lines.join('\n')}\n`);
-    const reference = /codigo (\d{7})/.exec(transcript)?.[1];
+    const reference = /codigo (\d{9})/.exec(transcript)?.[1];
     if (!reference) {
       // Report the whole conversation: it shows which question the flow was at.
       throw new Error(`no reference in the conversation:\n${transcript}`);
