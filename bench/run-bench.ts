@@ -10,7 +10,8 @@
  *
  * Knobs (env): BENCH_DURATION_S (10), BENCH_RESIDENTS (2000), BENCH_PORT (3810),
  * BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_SKIP_E2E=1, BENCH_CPU_PROF=<dir> (the service
- * runs with --cpu-prof into that folder).
+ * runs with --cpu-prof into that folder), BENCH_SERVICE_ROOT=<checkout> (bench another checkout's
+ * service, e.g. the commit before a change, with this load generator), BENCH_RESULTS=<file>.
  */
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -26,6 +27,8 @@ import { startWatched, type WatchedProcess } from './service-process';
 import { runWebhookLoad, type LoadResult, type SignedForm } from './webhook-load';
 
 const ROOT = join(__dirname, '..');
+/** Whose `bin/aguavoz.js` runs: this checkout, or another one for a before/after comparison. */
+const SERVICE_ROOT = process.env.BENCH_SERVICE_ROOT ?? ROOT;
 const WEBHOOK_PATH = '/webhooks/twilio/messages';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 2000);
@@ -79,9 +82,9 @@ async function main(): Promise<void> {
     ADMIN_PASSWORD: `bench-${runId}-password`,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   };
-  const serviceCommand = [process.execPath, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), join(ROOT, 'bin', 'aguavoz.js'), 'start'];
+  const serviceCommand = [process.execPath, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), join(SERVICE_ROOT, 'bin', 'aguavoz.js'), 'start'];
   const startService = () =>
-    startWatched({ command: serviceCommand, env, cwd: ROOT, healthUrl: `${serviceUrl}/healthz`, logFile: join(runDir, 'aguavoz.log') });
+    startWatched({ command: serviceCommand, env, cwd: SERVICE_ROOT, healthUrl: `${serviceUrl}/healthz`, logFile: join(runDir, 'aguavoz.log') });
 
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queues = ['inbound', 'send'].map((name) => new Queue(name, { connection: redis, prefix }));
@@ -153,11 +156,12 @@ async function main(): Promise<void> {
       startup_ms: service.startupMs,
       baseline_startup_ms: baselineStartupMs,
       startup_first_ms: first.startupMs,
+      service_root: SERVICE_ROOT === ROOT ? '.' : SERVICE_ROOT,
       settings: { duration_s: DURATION_S, residents: RESIDENTS, conversation: CONVERSATION, log_level: env.LOG_LEVEL },
     };
     const exitCode = await service.stop();
     service = null;
-    writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`${formatTable(results)}\n`);
     if (exitCode !== 0) log(`warning: AguaVoz exited with ${exitCode} after SIGTERM`);
   } finally {
