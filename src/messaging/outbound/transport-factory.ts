@@ -35,15 +35,21 @@ export function createTransportFromConfig(options: TransportFactoryOptions): Tra
     // The twilio package is the slowest to load of all (~0.8 s here): load it at the first send,
     // not before the service answers /healthz (issue 11, start-up time).
     let transport: Transport | null = null;
+    const twilioTransport = (): Transport => {
+      if (!transport) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { createTwilioTransport } = require('./twilio-transport') as typeof TwilioTransportModule;
+        transport = createTwilioTransport(settings);
+      }
+      return transport;
+    };
+    // Every member of the port is forwarded (the reconciliation of issue 7 needs `findSent`).
     return {
       name: 'twilio',
-      send(request) {
-        if (!transport) {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const { createTwilioTransport } = require('./twilio-transport') as typeof TwilioTransportModule;
-          transport = createTwilioTransport(settings);
-        }
-        return transport.send(request);
+      send: (request) => twilioTransport().send(request),
+      findSent: (lookup) => {
+        const real = twilioTransport();
+        return real.findSent ? real.findSent(lookup) : Promise.resolve(null);
       },
     };
   }
