@@ -15,7 +15,7 @@ COPY nlp ./nlp
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+ENV NODE_ENV=production DOTENV_CONFIG_QUIET=true
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -27,5 +27,6 @@ COPY nlp ./nlp
 COPY --from=build /app/dist/console/views ./dist/console/views
 USER node
 EXPOSE 3000
-ENTRYPOINT ["node", "bin/aguavoz.js"]
+# node itself is PID 1 (no npm, no shell): SIGTERM reaches the graceful shutdown directly.
+ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["web"]

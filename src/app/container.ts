@@ -66,6 +66,8 @@ export interface ContainerOptions {
   transport?: Transport;
   flowsDir?: string;
   localesDir?: string;
+  /** The running service puts SQLite in a worker thread (see `sqlite-thread-repository`). */
+  sqliteInThread?: boolean;
 }
 
 export interface Container {
@@ -135,7 +137,12 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
   const now = () => clock().toISOString();
   const prefix = config.REDIS_PREFIX;
 
-  const repo = createRepository({ sqlitePath: config.SQLITE_PATH, mongodbUri: config.MONGODB_URI, logger });
+  const repo = createRepository({
+    sqlitePath: config.SQLITE_PATH,
+    mongodbUri: config.MONGODB_URI,
+    logger,
+    ...(options.sqliteInThread && { sqliteThread: { logLevel: config.LOG_LEVEL } }),
+  });
   const redis = createFastFailRedis(config.REDIS_URL);
   const bullmqRedis = createBullmqRedis(config.REDIS_URL);
   for (const [name, connection] of [['redis', redis], ['bullmq-redis', bullmqRedis]] as const) {

@@ -55,7 +55,8 @@ interface Closable {
 }
 
 export async function startService(config: Config, options: StartServiceOptions): Promise<RunningService> {
-  const container = createContainer(config, options.container);
+  // The store thread is opt-in (SQLITE_STORE_THREAD): see README, "Performance and scale-out".
+  const container = createContainer(config, { sqliteInThread: config.SQLITE_STORE_THREAD, ...options.container });
   await waitForRedis(container, options.redisTimeoutMs);
 
   const closables: Closable[] = [];

@@ -67,6 +67,15 @@ export const configSchema = z
      * Login throttling is per client IP, so behind a proxy this must be set or every client shares one.
      */
     TRUST_PROXY: z.string().default('false'),
+    /**
+     * Run the SQLite store in a worker thread so commit fsyncs overlap HTTP work (issue 11).
+     * Off by default: incident linking passes a callback into the commit, which cannot cross to
+     * the thread yet (see README, "Performance and scale-out").
+     */
+    SQLITE_STORE_THREAD: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Failed console logins one IP may make in 15 minutes, across all usernames (password spraying). */
     LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
     /** How often the job schedulers are checked in Redis, so an emptied Redis is noticed (seconds). */

@@ -1,11 +1,22 @@
 /**
- * Ticket references residents type on a keypad: 6 random digits and a Damm check digit.
- * Damm catches every single-digit typo and every swap of two adjacent digits, so a wrong
+ * Ticket references residents type on a keypad: random digits and a Damm check digit. Damm
+ * catches every single-digit typo and every swap of two adjacent digits, so a wrong
  * `ESTADO 4820137` is told "check the code" instead of showing someone else's ticket.
+ *
+ * New references have 8 random digits (9 in all). The first ones had 6 (7 in all): about
+ * 900,000 possible codes shared by every town, so draws already clashed a few times per 8,000
+ * tickets and would clash ever more often as history grew (each clash recomputes the turn).
+ * With 90 million codes a store holding a million tickets still takes a fresh one at the first
+ * draw 99 times in 100. Seven-digit references stay valid for as long as their tickets exist.
  */
 import { randomInt } from 'node:crypto';
 
-export const REFERENCE_LENGTH = 7;
+/** Length of the references drawn now. */
+export const REFERENCE_LENGTH = 9;
+/** Every length a valid reference may have: today's and the first tickets' 7. */
+export const REFERENCE_LENGTHS: readonly number[] = [7, 9];
+/** Matches a string of digits of a reference's length (check digit not verified). */
+export const REFERENCE_DIGITS = /^(?:\d{7}|\d{9})$/;
 
 /** Damm's weakly totally anti-symmetric quasigroup of order 10. */
 const DAMM_TABLE: readonly (readonly number[])[] = [
@@ -24,7 +35,7 @@ const DAMM_TABLE: readonly (readonly number[])[] = [
 export class InvalidReferenceDigitsError extends Error {
   readonly code = 'reference_digits_invalid';
   constructor(readonly input: string) {
-    super(`a reference needs exactly 6 random digits, got "${input}"`);
+    super(`a reference needs exactly 6 or 8 random digits, got "${input}"`);
     this.name = 'InvalidReferenceDigitsError';
   }
 }
@@ -35,23 +46,23 @@ function dammInterim(digits: string): number {
   return interim;
 }
 
-/** @example makeReference('482017') → '4820176' */
+/** @example makeReference('48201763') → '482017637'; makeReference('482017') → '4820176' (the first format) */
 export function makeReference(randomDigits: string): string {
-  if (!/^\d{6}$/.test(randomDigits)) throw new InvalidReferenceDigitsError(randomDigits);
+  if (!/^(?:\d{6}|\d{8})$/.test(randomDigits)) throw new InvalidReferenceDigitsError(randomDigits);
   return `${randomDigits}${dammInterim(randomDigits)}`;
 }
 
 /**
  * For hosts only (uses crypto). The first digit is never 0, so spreadsheets and people who
- * drop leading zeros keep all seven digits.
+ * drop leading zeros keep all nine digits.
  */
 export function randomReference(): string {
-  return makeReference(String(randomInt(100000, 1000000)));
+  return makeReference(String(randomInt(10_000_000, 100_000_000)));
 }
 
-/** True for 7 digits whose Damm check passes. */
+/** True for 9 digits (or the first tickets' 7) whose Damm check passes. */
 export function isValidReference(s: string): boolean {
-  return new RegExp(`^\\d{${REFERENCE_LENGTH}}$`).test(s) && dammInterim(s) === 0;
+  return REFERENCE_DIGITS.test(s) && dammInterim(s) === 0;
 }
 
 /** Strips what people type around a code: spaces, dashes, dots, a leading `#`. @example ' 123-4567 ' → '1234567' */

@@ -4,7 +4,7 @@
  * rather than guess: the engine then re-prompts, and after repeated failures hands over.
  */
 import type { GeoPoint } from '../domain/ticket';
-import { isValidReference, normalizeReferenceInput } from '../domain/reference';
+import { isValidReference, normalizeReferenceInput, REFERENCE_LENGTHS } from '../domain/reference';
 import type { Ask } from './flow-schema';
 import type { NlpModel } from '../nlp/nlp-model';
 import { routeReading } from '../nlp/routing-policy';
@@ -183,7 +183,7 @@ function parseReference(reply: Reply): ParsedAnswer {
   const direct = normalizeReferenceInput(reply.text);
   if (isValidReference(direct)) return answer(direct);
   const joined = reply.text.replace(/(\d)[\s.\-]+(?=\d)/g, '$1');
-  const runs = (joined.match(/\d+/g) ?? []).filter((run) => run.length === 7);
+  const runs = (joined.match(/\d+/g) ?? []).filter((run) => REFERENCE_LENGTHS.includes(run.length));
   return runs.length === 1 && isValidReference(runs[0]!) ? answer(runs[0]!) : INVALID;
 }
 

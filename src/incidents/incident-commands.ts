@@ -22,7 +22,7 @@ import type { Translator } from '../i18n/translator';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import { OPERATOR_COMMAND_KIND, type OperatorCommandInput, type OperatorCommandResult } from '../operators/operator-commands';
 import { normalizeWord } from '../operators/operator-command-parser';
-import { isValidReference, normalizeReferenceInput } from '../domain/reference';
+import { isValidReference, normalizeReferenceInput, REFERENCE_DIGITS } from '../domain/reference';
 import type { Logger } from '../shared/logger';
 import { NotFoundError } from '../store/repository';
 import { IncidentActionError, NoticeRefusedError } from './incident-errors';
@@ -83,7 +83,7 @@ export function parseNoticeCommand(rest: string, options: { timeZone: string; no
 function reference(token: string | undefined): string | null {
   if (!token) return null;
   const value = normalizeReferenceInput(token);
-  return /^\d{7}$/.test(value) && isValidReference(value) ? value : null;
+  return REFERENCE_DIGITS.test(value) && isValidReference(value) ? value : null;
 }
 
 function split(text: string): { head: string; rest: string } {

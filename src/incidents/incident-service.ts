@@ -13,6 +13,7 @@
  *   const incidents = createIncidentService({ repo, translator, now, newId, logger, dispatchBroadcast });
  *   await incidents.postUpdate(user, incidentId, 'La cuadrilla llega a las 15:00');
  */
+import { REFERENCE_DIGITS } from '../domain/reference';
 import { assertLocalityAccess } from '../auth/access-policy';
 import type { AuthenticatedUser } from '../auth/auth-types';
 import type { Broadcast, Incident, IncidentSummary } from '../domain/incident';
@@ -46,12 +47,11 @@ export interface IncidentView {
   broadcasts: BroadcastView[];
 }
 
-const REFERENCE = /^\d{7}$/;
 
 export interface IncidentService {
   list(user: AuthenticatedUser, options?: { statuses?: Incident['status'][]; limit?: number }): Promise<IncidentSummary[]>;
   view(user: AuthenticatedUser, incidentId: string): Promise<IncidentView>;
-  /** The incident a ticket (id or 7-digit reference) is linked to; `not_linked` otherwise. */
+  /** The incident a ticket (id or reference) is linked to; `not_linked` otherwise. */
   findByTicket(user: AuthenticatedUser, ticketIdOrReference: string): Promise<IncidentSummary>;
   /** A new incident (not collecting automatically) holding these tickets, taken from wherever they were. */
   create(user: AuthenticatedUser, ticketIdsOrReferences: string[], options?: { title?: string }): Promise<IncidentSummary>;
@@ -86,7 +86,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
 
   async function loadTicket(user: AuthenticatedUser, key: string): Promise<Ticket> {
     const trimmed = key.trim();
-    const ticket = REFERENCE.test(trimmed) ? ((await repo.findTicketByReference(trimmed)) ?? (await repo.getTicket(trimmed))) : await repo.getTicket(trimmed);
+    const ticket = REFERENCE_DIGITS.test(trimmed) ? ((await repo.findTicketByReference(trimmed)) ?? (await repo.getTicket(trimmed))) : await repo.getTicket(trimmed);
     if (!ticket) throw new NotFoundError('ticket', trimmed);
     assertLocalityAccess(user, ticket.localityId);
     return ticket;

@@ -10,7 +10,7 @@
  * @example parseOperatorCommand('resp 482-0176 Mañana llega el técnico')
  *   // { type: 'reply', reference: '4820176', text: 'Mañana llega el técnico', language: 'es' }
  */
-import { isValidReference, normalizeReferenceInput } from '../domain/reference';
+import { isValidReference, normalizeReferenceInput, REFERENCE_DIGITS } from '../domain/reference';
 
 export type CommandLanguage = 'es' | 'en';
 /** `urgent` (the default): highest priority first, then the nearest SLA deadline. */
@@ -73,17 +73,17 @@ function splitFirst(text: string): { head: string; rest: string } {
 }
 
 /**
- * The reference is the next token; a typed space inside it (`482 0176`) is accepted when the
- * two tokens together make seven digits.
+ * The reference is the next token; a typed space inside it (`482 017637`, `482 0176`) is
+ * accepted when the two tokens together make a reference's length.
  */
 function takeReference(rest: string): { raw: string; reference: string; rest: string } | null {
   const first = splitFirst(rest);
   if (first.head === '') return null;
   const single = normalizeReferenceInput(first.head);
-  if (/^\d{7}$/.test(single)) return { raw: first.head, reference: single, rest: first.rest };
+  if (REFERENCE_DIGITS.test(single)) return { raw: first.head, reference: single, rest: first.rest };
   const second = splitFirst(first.rest);
   const joined = normalizeReferenceInput(`${first.head}${second.head}`);
-  if (/^\d+$/.test(single) && /^\d{7}$/.test(joined)) return { raw: joined, reference: joined, rest: second.rest };
+  if (/^\d+$/.test(single) && REFERENCE_DIGITS.test(joined)) return { raw: joined, reference: joined, rest: second.rest };
   if (/\d/.test(single) && /^[#\d.\-_/]+$/.test(first.head)) return { raw: first.head, reference: single, rest: first.rest };
   return null;
 }

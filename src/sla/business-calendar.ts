@@ -5,7 +5,7 @@
  *
  * Every method takes and returns ISO-8601 strings; results are UTC (`…Z`), like the store.
  */
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { SlaConfigError, describeIssues } from './sla-errors';
@@ -106,11 +106,21 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
   if (!parsed.success) throw new SlaConfigError({ what: 'business calendar', issues: describeIssues(parsed.error.issues) });
   const { timeZone, weeklyHours, holidays, extraClosedDates } = parsed.data;
 
-  const source = holidays ? new Holidays(holidays.country, holidays.state ?? '', { types: ['public'] }) : null;
+  // date-holidays takes ~0.5 s to load: loaded at the first date that needs it, not at start-up.
+  let loaded: Holidays | null | undefined;
+  const holidaySource = (): Holidays | null => {
+    if (loaded !== undefined) return loaded;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const HolidaysClass = require('date-holidays') as typeof Holidays;
+    loaded = holidays ? new HolidaysClass(holidays.country, holidays.state ?? '', { types: ['public'] }) : null;
+    return loaded;
+  };
   const closedDates = new Set(extraClosedDates);
   const holidaysByYear = new Map<number, Map<string, string>>();
 
   function holidayName(localDate: string): string | null {
+    if (!holidays) return null;
+    const source = holidaySource();
     if (!source) return null;
     const year = Number(localDate.slice(0, 4));
     let year_ = holidaysByYear.get(year);

@@ -13,6 +13,7 @@ import type { AuthenticatedUser } from '../auth/auth-types';
 import type { Ticket, TimelineEntry } from '../domain/ticket';
 import type { Translator } from '../i18n/translator';
 import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
+import { REFERENCE_DIGITS } from '../domain/reference';
 import { maskPhone } from '../shared/phone';
 import type { Logger } from '../shared/logger';
 import { NotFoundError, StaleTicketError, type Repository } from '../store/repository';
@@ -70,7 +71,6 @@ export function conversationOwner(
   };
 }
 
-const REFERENCE_PATTERN = /^\d{7}$/;
 const CANNED_PREFIX = 'canned.';
 
 export function createTicketService(deps: TicketServiceDeps): TicketService {
@@ -79,7 +79,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
 
   async function loadTicket(user: AuthenticatedUser, idOrReference: string): Promise<Ticket> {
     const key = idOrReference.trim();
-    const ticket = REFERENCE_PATTERN.test(key)
+    const ticket = REFERENCE_DIGITS.test(key)
       ? ((await repo.findTicketByReference(key)) ?? (await repo.getTicket(key)))
       : await repo.getTicket(key);
     if (!ticket) throw new NotFoundError('ticket', key);

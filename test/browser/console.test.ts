@@ -43,7 +43,7 @@ describe('operator console in a browser', () => {
     // to be asked "was it solved?" later.
     await server.text(RESIDENT, '4');
     await server.waitForPhoneMessages(RESIDENT, 7);
-    reference = /codigo (\d{7})/.exec(reportTexts.join('\n'))?.[1] ?? '';
+    reference = /codigo (\d{9})/.exec(reportTexts.join('\n'))?.[1] ?? '';
   }
 
   /** A fresh browser page (its own cookies) on the console's login form. */
@@ -80,7 +80,7 @@ describe('operator console in a browser', () => {
 
   it('a resident reports an outage by SMS and gets a reference on their phone', async () => {
     expect(reportTexts.join('\n')).toContain(`codigo ${reference}`);
-    expect(reference).toMatch(/^\d{7}$/);
+    expect(reference).toMatch(/^\d{9}$/);
     const [ticket] = (await server.repo.listTickets({ residentId: (await server.repo.findResidentByPhone(RESIDENT))!.id })).items;
     expect(ticket).toMatchObject({ reference, category: 'outage', sector: 'Centro' });
   });

@@ -41,7 +41,7 @@ describe('a resident reports an outage by SMS, from the first message to the ref
     const { items: tickets } = await h.repo.listTickets({ residentId: resident!.id });
     expect(tickets).toHaveLength(1);
     const ticket = tickets[0]!;
-    expect(ticket.reference).toMatch(/^\d{7}$/);
+    expect(ticket.reference).toMatch(/^\d{9}$/);
     expect(confirmation).toEqual([h.text('outage.confirmed', { reference: ticket.reference }), h.text('gender.ask')]);
     expect(ticket).toMatchObject({
       localityId: h.locality.id,

@@ -15,6 +15,7 @@ import type { Repository } from '../../src/store/repository';
 import { createUserService } from '../../src/users/user-service';
 import { aLocality } from '../support/domain-fixtures';
 import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
+import { mongoEnvForProcess } from '../support/mongo';
 import { tempSqlitePath } from '../support/sqlite';
 
 const ROOT = join(__dirname, '..', '..');
@@ -22,7 +23,7 @@ const BIN = join(ROOT, 'bin', 'aguavoz.js');
 
 describe('aguavoz locality and user commands', () => {
   const db = tempSqlitePath('cli-admin');
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, SQLITE_PATH: db.path, LOG_LEVEL: 'warn' };
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, SQLITE_PATH: db.path, LOG_LEVEL: 'warn', ...mongoEnvForProcess('cli-admin') };
   const aguavoz = (...args: string[]) => {
     const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env, encoding: 'utf8' });
     return { code: result.status, out: `${result.stdout}${result.stderr}` };

@@ -142,8 +142,8 @@ describe('aguavoz chat for a newcomer and an operator', () => {
   it("an operator's phone gets the new-ticket alert and answers to LISTA, VER and OK in the chat", async () => {
     expect(cli(['user', 'add', '--username', 'rosa', '--name', 'Rosa Quispe', '--locality', 'demo', '--phone', OPERATOR_PHONE]).code).toBe(0);
     const report = cli(['chat', '--url', url, '--from', '+51987100103', '--wait', '4000'], 'hay una fuga en la calle\nfrente al mercado\n1\n4\n4\n').out;
-    const reference = /codigo (\d{7})/.exec(report)?.[1];
-    expect(reference).toMatch(/^\d{7}$/);
+    const reference = /codigo (\d{9})/.exec(report)?.[1];
+    expect(reference).toMatch(/^\d{9}$/);
 
     const staff = cli(['chat', '--url', url, '--from', OPERATOR_PHONE, '--wait', '4000'], `LISTA\nVER ${reference}\nOK ${reference}\n`).out;
 

@@ -11,6 +11,7 @@ import type { Category } from '../../src/domain/ticket';
 import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { mongoEnvForProcess } from '../support/mongo';
 import { tempSqlitePath } from '../support/sqlite';
 
 const ROOT = join(__dirname, '..', '..');
@@ -75,6 +76,7 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       ALERT_DIGEST_SECONDS: '1',
+      ...mongoEnvForProcess('e2e-chat'),
     };
     const started = await startServer(env);
     server = started.process;
@@ -108,7 +110,7 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
 
   it.each(reports)('a resident reports a $kind problem and gets a 7-digit reference to a ticket of that kind', async ({ from, category, lines }) => {
     const transcript = await run(['chat', '--url', url, '--from', from, '--wait', '4000'], env, `${lines.join('\n')}\n`);
-    const reference = /codigo (\d{7})/.exec(transcript)?.[1];
+    const reference = /codigo (\d{9})/.exec(transcript)?.[1];
     if (!reference) {
       // Report the whole conversation: it shows which question the flow was at.
       throw new Error(`no reference in the conversation:\n${transcript}`);

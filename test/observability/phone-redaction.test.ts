@@ -1,4 +1,5 @@
-import { redactPhonesInText, redactPhonesInUrl } from '../../src/observability/phone-redaction';
+import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { mayContainPhone, redactPhonesInText, redactPhonesInUrl } from '../../src/observability/phone-redaction';
 
 describe('phone redaction for logged URLs', () => {
   it.each([
@@ -20,5 +21,44 @@ describe('phone redaction for logged URLs', () => {
 
   it('masks numbers written with spaces in free text', () => {
     expect(redactPhonesInText('llamar al +51 987 654 321 urgente')).toBe('llamar al [redacted] urgente');
+  });
+});
+
+describe('the fast path for text without enough digits', () => {
+  const fullMatcher = (text: string) => {
+    let result = '';
+    let cursor = 0;
+    for (const match of findPhoneNumbersInText(text, 'PE')) {
+      result += text.slice(cursor, match.startsAt) + '[redacted]';
+      cursor = match.endsAt;
+    }
+    return result + text.slice(cursor);
+  };
+
+  it.each([
+    '/webhooks/twilio/messages',
+    '/api/v1/tickets',
+    'llamar al 911',
+    '+683 4002',
+    '+683 4002 ahora',
+    '9876',
+    '+51 ９８７ ６５４ ３２１',
+    '٩٨٧٦٥٤٣٢١',
+    'tel +51 987 654 321',
+    '/x/whatsapp:+51987654321/y',
+  ])('gives what libphonenumber alone gives for %p', (text) => {
+    expect(redactPhonesInText(text)).toBe(fullMatcher(text));
+  });
+
+  it('knows that few digits cannot be a phone number and that five may be', () => {
+    expect(mayContainPhone('/webhooks/twilio/messages')).toBe(false);
+    expect(mayContainPhone('1234')).toBe(false);
+    expect(mayContainPhone('12 3 45')).toBe(true);
+    expect(mayContainPhone('９８７６５')).toBe(true);
+  });
+
+  it('still masks a phone parameter in a URL without digits', () => {
+    expect(redactPhonesInUrl('/webhooks/twilio/sms?To=anything&x=y')).toBe('/webhooks/twilio/sms?To=%5Bredacted%5D&x=y');
+    expect(redactPhonesInUrl('/webhooks/twilio/messages')).toBe('/webhooks/twilio/messages');
   });
 });

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import { StoreUnavailableError } from '../../src/store/repository';
@@ -35,4 +37,24 @@ describe('createRepository', () => {
     expect(existsSync(sqlitePath)).toBe(false);
     await repo.close();
   });
+
+  it('on SQLite never loads mongoose: not for the whole service, not for the store', () => {
+    const root = join(__dirname, '..', '..');
+    const script = `
+      require('./src/app/run-process.ts');
+      const { createRepository } = require('./src/store/create-repository.ts');
+      const { createLogger } = require('./src/shared/logger.ts');
+      const repo = createRepository({ sqlitePath: process.argv[1], logger: createLogger({ level: 'silent' }) });
+      repo.init().then(() => repo.close()).then(() => {
+        const loaded = Object.keys(require.cache).filter((path) => path.includes('/node_modules/mongoose/'));
+        process.stdout.write(JSON.stringify({ mongooseModules: loaded.length }));
+      });
+    `;
+    const output = execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', script, `${file.path}.lazy`], {
+      cwd: root,
+      env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(output)).toEqual({ mongooseModules: 0 });
+  }, 30_000);
 });

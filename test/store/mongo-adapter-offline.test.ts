@@ -9,7 +9,10 @@ import { createLogger } from '../../src/shared/logger';
 import { toStoreError } from '../../src/store/mongo/mongo-errors';
 import { createModels, fromDoc, SCHEMAS, toDoc } from '../../src/store/mongo/mongo-models';
 import { createMongoRepository } from '../../src/store/mongo/mongo-repository';
+import { byProviderSid } from '../../src/store/mongo/mongo-outbox-queries';
 import { ticketDoc } from '../../src/store/mongo/mongo-ticket-due';
+import { assertTransactionSupport, TransactionsUnsupportedError } from '../../src/store/mongo/mongo-transaction-support';
+import { byPhone } from '../../src/store/mongo/mongo-user-queries';
 import { listTicketsQuery } from '../../src/store/mongo/mongo-ticket-queries';
 import { encodeTicketCursor, NO_DEADLINE, planTicketQuery } from '../../src/store/ticket-page';
 import { StoreUnavailableError, UniqueViolationError } from '../../src/store/repository';
@@ -135,5 +138,49 @@ describe('MongoDB ticket queries', () => {
     const { query, sort } = listTicketsQuery(filter, planTicketQuery(filter));
     expect(sort).toEqual({ createdAt: -1, _id: -1 });
     expect(JSON.stringify(query)).toContain('"$lt":"t-5"');
+  });
+});
+
+describe('MongoDB transaction support, judged from the hello reply', () => {
+  it('accepts a replica set member and a mongos', () => {
+    expect(() => assertTransactionSupport({ setName: 'rs0', logicalSessionTimeoutMinutes: 30, maxWireVersion: 21 })).not.toThrow();
+    expect(() => assertTransactionSupport({ msg: 'isdbgrid', logicalSessionTimeoutMinutes: 30, maxWireVersion: 21 })).not.toThrow();
+  });
+
+  it('refuses a standalone mongod with a message that says what to do', () => {
+    const error = (() => {
+      try {
+        assertTransactionSupport({ logicalSessionTimeoutMinutes: 30, maxWireVersion: 21 });
+      } catch (caught) {
+        return caught;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(TransactionsUnsupportedError);
+    expect((error as TransactionsUnsupportedError).code).toBe('mongodb_transactions_unsupported');
+    expect((error as Error).message).toMatch(/standalone/);
+    expect((error as Error).message).toMatch(/--replSet rs0/);
+  });
+
+  it('refuses a server without sessions or too old for transactions', () => {
+    expect(() => assertTransactionSupport({ setName: 'rs0', logicalSessionTimeoutMinutes: null })).toThrow(/sessions/);
+    expect(() => assertTransactionSupport({ setName: 'rs0', logicalSessionTimeoutMinutes: 30, maxWireVersion: 6 })).toThrow(/too old/);
+    expect(() => assertTransactionSupport({ msg: 'isdbgrid', logicalSessionTimeoutMinutes: 30, maxWireVersion: 7 })).toThrow(/4\.2/);
+  });
+});
+
+describe('MongoDB look-ups on partial indexes', () => {
+  const partialFilterOf = (schema: mongoose.Schema, field: string) =>
+    schema.indexes().find(([fields, options]) => Object.keys(fields).join(',') === field && options.partialFilterExpression)?.[1]
+      .partialFilterExpression as Record<string, Record<string, unknown>>;
+
+  it.each([
+    ['outbox by provider sid', SCHEMAS.OutboxMessage, 'providerSid', byProviderSid('SM0123')],
+    ['staff by phone', SCHEMAS.User, 'phone', byPhone('+51987000111')],
+  ])('%s repeats the index filter, so MongoDB can use the index for the equality', (_name, schema, field, filter) => {
+    const partial = partialFilterOf(schema, field);
+    expect(partial).toBeDefined();
+    expect((filter as Record<string, Record<string, unknown>>)[field]).toMatchObject(partial[field]!);
+    expect(Object.keys((filter as Record<string, Record<string, unknown>>)[field]!)).toContain('$eq');
   });
 });

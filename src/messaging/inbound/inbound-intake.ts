@@ -34,13 +34,13 @@ export interface InboundIntakeDeps {
   spool: IntakeSpool;
   queue: InboundQueue;
   logger: Logger;
-  /** A store slower than this is treated as down and the message spooled (replay dedupes). */
+  /** A store slower than this is treated as down and the message spooled (replay dedupes); default 1 s, Twilio waits 15 s. */
   storeTimeoutMs?: number;
   enqueueTimeoutMs?: number;
 }
 
 export function createInboundIntake(deps: InboundIntakeDeps): InboundIntake {
-  const storeTimeoutMs = deps.storeTimeoutMs ?? 5000;
+  const storeTimeoutMs = deps.storeTimeoutMs ?? 1000;
   const enqueueTimeoutMs = deps.enqueueTimeoutMs ?? 1000;
 
   async function enqueue(messageId: string): Promise<void> {

@@ -12,8 +12,17 @@ export function getOutbox(m: StoreModels, id: string): Promise<OutboxMessage | n
   return one<OutboxMessage>(m.OutboxMessage.findById(id));
 }
 
+/**
+ * The `providerSid` index is partial (`$type: 'string'`, rows not yet sent have none), and MongoDB
+ * uses a partial index only for a query that implies its filter: a bare equality does not, and
+ * every status callback became a collection scan. Repeating the `$type` makes the index usable.
+ */
+export function byProviderSid(providerSid: string) {
+  return { providerSid: { $eq: providerSid, $type: 'string' as const } };
+}
+
 export function findOutboxByProviderSid(m: StoreModels, providerSid: string): Promise<OutboxMessage | null> {
-  return one<OutboxMessage>(m.OutboxMessage.findOne({ providerSid }).sort({ createdAt: 1, ord: 1 }));
+  return one<OutboxMessage>(m.OutboxMessage.findOne(byProviderSid(providerSid)).sort({ createdAt: 1, ord: 1 }));
 }
 
 export function updateOutbox(

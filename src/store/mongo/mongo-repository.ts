@@ -41,6 +41,7 @@ import * as residents from './mongo-resident-queries';
 import { backfillDueSort } from './mongo-ticket-due';
 import * as tickets from './mongo-ticket-queries';
 import { applyUnit } from './mongo-unit-of-work';
+import { assertTransactionSupport, type HelloReply } from './mongo-transaction-support';
 import * as users from './mongo-user-queries';
 import * as committees from './mongo-committee-queries';
 import * as figures from './mongo-figure-queries';
@@ -80,6 +81,7 @@ class MongoRepository implements Repository {
     connection.on('error', (err: Error) => this.options.logger.warn({ error: err.name }, 'mongodb connection error'));
     try {
       await connection.asPromise();
+      assertTransactionSupport((await connection.db!.admin().command({ hello: 1 })) as HelloReply);
       const models = createModels(connection);
       for (const model of Object.values(models)) {
         await model.createCollection();

@@ -21,8 +21,13 @@ export function findUserByUsername(m: StoreModels, username: string): Promise<Us
   return one<User>(m.User.findOne({ username }));
 }
 
+/** The unique `phone` index is partial (staff without a phone): see `byProviderSid` for why the `$type`. */
+export function byPhone(phone: string) {
+  return { phone: { $eq: phone, $type: 'string' as const } };
+}
+
 export function findUserByPhone(m: StoreModels, phone: string): Promise<User | null> {
-  return one<User>(m.User.findOne({ phone }));
+  return one<User>(m.User.findOne(byPhone(phone)));
 }
 
 export function listUsers(m: StoreModels, filter: { localityId?: string }): Promise<User[]> {

@@ -47,6 +47,11 @@ export function toStoreError(err: unknown): unknown {
   return err;
 }
 
+/** Another connection holds the lock: worth waiting for (asynchronously), not an outage yet. */
+export function isBusyError(err: unknown): boolean {
+  return isSqliteError(err) && (err.code.startsWith('SQLITE_BUSY') || err.code.startsWith('SQLITE_LOCKED'));
+}
+
 /**
  * Recognised by shape, not `instanceof`: the native addon keeps the SqliteError class of whichever
  * copy of better-sqlite3 loaded it first in the process (jest loads one copy, in its own realm, per

@@ -10,9 +10,10 @@ import { INBOUND } from './sqlite-tables';
 /** Still to process: neither processed nor dead-lettered (what the partial pending indexes hold). */
 const PENDING = 'processed_at IS NULL AND failed_at IS NULL';
 
+/** A new message is returned as given (no read-back: it is on the hot path); a redelivery as stored. */
 export function insertInboundMessage(a: SqliteAccess, message: InboundMessage): { inserted: boolean; message: InboundMessage } {
-  const inserted = a.insertIfAbsent(INBOUND, message, 'provider_sid');
-  return { inserted, message: a.one(INBOUND, 'provider_sid = ?', message.providerSid) as InboundMessage };
+  if (a.insertIfAbsent(INBOUND, message, 'provider_sid')) return { inserted: true, message };
+  return { inserted: false, message: a.one(INBOUND, 'provider_sid = ?', message.providerSid) as InboundMessage };
 }
 
 export function getInboundMessage(a: SqliteAccess, id: string): InboundMessage | null {

@@ -1,8 +1,11 @@
 /**
  * The embedded default store: one SQLite file (better-sqlite3, WAL) that `npm start` uses with no
  * configuration. better-sqlite3 is synchronous; each port method runs its statements to the end
- * before yielding, so a unit of work can never interleave with another call in this process, and
- * `BEGIN IMMEDIATE` plus `busy_timeout` serialise writers across processes (web + worker).
+ * before yielding, so a unit of work can never interleave with another call in this process.
+ * Writes go through the group commit (`sqlite-write-batcher`): writes arriving together share
+ * one `BEGIN IMMEDIATE … COMMIT` (one fsync), each answered after it, and a lock held by another
+ * process (web + worker, a backup, a stray `sqlite3` shell) is waited for from a timer, never
+ * by blocking the event loop for more than a short slice.
  * The statements live in one module per concept of the port; this class opens the file and maps
  * each port method onto them, turning driver failures into the port's errors.
  *
@@ -29,7 +32,7 @@ import {
   type TicketFilter,
   type UnitOfWork, type UserPatch } from '../repository';
 import { SqliteAccess } from './sqlite-access';
-import { toStoreError } from './sqlite-errors';
+import { isBusyError, toStoreError } from './sqlite-errors';
 import * as incidents from './sqlite-incident-queries';
 import * as inbound from './sqlite-inbound-queries';
 import * as localities from './sqlite-locality-queries';
@@ -44,6 +47,7 @@ import * as committees from './sqlite-committee-queries';
 import * as figures from './sqlite-figure-queries';
 import type { CommitteeMember, CommitteeSummary, MemberStatus } from '../../domain/committee';
 import type { OpenBacklog, TicketFigureQuery, TicketFigureRow } from '../figure-queries';
+import { createSqliteWriteBatcher, type SqliteWriteBatcher } from './sqlite-write-batcher';
 
 export interface SqliteRepositoryOptions {
   /** File path (its folder is created if missing), or `:memory:`. */
@@ -51,9 +55,17 @@ export interface SqliteRepositoryOptions {
   logger: Logger;
   /** How long a write waits for another process's lock before the store counts as unavailable. */
   busyTimeoutMs?: number;
+  /**
+   * How long storing an inbound message waits for that lock: intake must answer Twilio within
+   * 1 s whatever the store does, so it spools instead of waiting (default 300 ms).
+   */
+  intakeBusyTimeoutMs?: number;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_INTAKE_BUSY_TIMEOUT_MS = 300;
+/** The longest the connection itself blocks the event loop waiting for a lock, per attempt. */
+const BUSY_SLICE_MS = 20;
 
 export function createSqliteRepository(options: SqliteRepositoryOptions): Repository {
   return new SqliteRepository(options);
@@ -61,26 +73,44 @@ export function createSqliteRepository(options: SqliteRepositoryOptions): Reposi
 
 class SqliteRepository implements Repository {
   private access: SqliteAccess | null = null;
+  private batcher: SqliteWriteBatcher | null = null;
+  private readonly busyTimeoutMs: number;
 
-  constructor(private readonly options: SqliteRepositoryOptions) {}
+  constructor(private readonly options: SqliteRepositoryOptions) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  }
 
   async init(): Promise<void> {
     if (this.access) return;
     try {
-      const db = openDatabase(this.options.path, this.options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, this.options.logger);
+      // Opening and migrating may wait the whole busy timeout: nothing is served yet.
+      const db = openDatabase(this.options.path, this.busyTimeoutMs, this.options.logger);
+      db.pragma(`busy_timeout = ${Math.min(BUSY_SLICE_MS, this.busyTimeoutMs)}`);
       this.access = new SqliteAccess(db);
+      this.batcher = createSqliteWriteBatcher({ access: this.access, busyTimeoutMs: this.busyTimeoutMs });
     } catch (err) {
       throw toStoreError(err);
     }
   }
 
+  /** Reads: run now; a lock (rare for WAL readers) is waited for from a timer, not by blocking. */
   private async run<T>(work: (access: SqliteAccess) => T): Promise<T> {
-    try {
-      if (!this.access) throw new StoreUnavailableError('sqlite: the database is not open');
-      return work(this.access);
-    } catch (err) {
-      throw toStoreError(err);
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (;;) {
+      try {
+        if (!this.access) throw new StoreUnavailableError('sqlite: the database is not open');
+        return work(this.access);
+      } catch (err) {
+        if (!isBusyError(err) || Date.now() >= deadline) throw toStoreError(err);
+      }
+      await new Promise((resolve) => setTimeout(resolve, BUSY_SLICE_MS));
     }
+  }
+
+  /** Writes: joined to the next group commit, answered once it is on disk. */
+  private write<T>(work: (access: SqliteAccess) => T, options?: { maxWaitMs?: number }): Promise<T> {
+    if (!this.batcher) return Promise.reject(new StoreUnavailableError('sqlite: the database is not open'));
+    return this.batcher.write(work, options);
   }
 
   async ping(): Promise<void> {
@@ -90,11 +120,13 @@ class SqliteRepository implements Repository {
   async close(): Promise<void> {
     const access = this.access;
     this.access = null;
+    this.batcher?.close();
+    this.batcher = null;
     access?.db.close();
   }
 
   createLocality(locality: Locality): Promise<Locality> {
-    return this.run((a) => localities.createLocality(a, locality));
+    return this.write((a) => localities.createLocality(a, locality));
   }
 
   getLocality(id: string): Promise<Locality | null> {
@@ -114,7 +146,7 @@ class SqliteRepository implements Repository {
   }
 
   updateLocality(id: string, patch: Partial<Omit<Locality, 'id' | 'createdAt'>>): Promise<Locality> {
-    return this.run((a) => localities.updateLocality(a, id, patch));
+    return this.write((a) => localities.updateLocality(a, id, patch));
   }
 
   getResident(id: string): Promise<Resident | null> {
@@ -126,15 +158,17 @@ class SqliteRepository implements Repository {
   }
 
   upsertResidentByPhone(resident: Resident): Promise<Resident> {
-    return this.run((a) => residents.upsertResidentByPhone(a, resident));
+    return this.write((a) => residents.upsertResidentByPhone(a, resident));
   }
 
   updateResident(id: string, patch: Partial<Omit<Resident, 'id' | 'phone' | 'createdAt'>>): Promise<Resident> {
-    return this.run((a) => residents.updateResident(a, id, patch));
+    return this.write((a) => residents.updateResident(a, id, patch));
   }
 
   insertInboundMessage(message: InboundMessage): Promise<{ inserted: boolean; message: InboundMessage }> {
-    return this.run((a) => inbound.insertInboundMessage(a, message));
+    return this.write((a) => inbound.insertInboundMessage(a, message), {
+      maxWaitMs: this.options.intakeBusyTimeoutMs ?? DEFAULT_INTAKE_BUSY_TIMEOUT_MS,
+    });
   }
 
   getInboundMessage(id: string): Promise<InboundMessage | null> {
@@ -150,7 +184,7 @@ class SqliteRepository implements Repository {
   }
 
   recordInboundFailure(id: string, failure: { at: string; reason: string }): Promise<InboundMessage> {
-    return this.run((a) => inbound.recordInboundFailure(a, id, failure));
+    return this.write((a) => inbound.recordInboundFailure(a, id, failure));
   }
 
   listDeadLetteredInbound(options: { localityIds?: string[]; limit: number }): Promise<InboundMessage[]> {
@@ -194,7 +228,7 @@ class SqliteRepository implements Repository {
   }
 
   updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<OutboxMessage> {
-    return this.run((a) => outbox.updateOutbox(a, id, patch));
+    return this.write((a) => outbox.updateOutbox(a, id, patch));
   }
 
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]> {
@@ -214,9 +248,7 @@ class SqliteRepository implements Repository {
   }
 
   commit(unit: UnitOfWork): Promise<void> {
-    return this.run((a) => {
-      a.db.transaction(() => applyUnit(a, unit)).immediate();
-    });
+    return this.write((a) => applyUnit(a, unit));
   }
 
   countOutboxByBroadcast(broadcastId: string): Promise<Array<{ status: OutboxStatus; count: number }>> {
@@ -268,7 +300,7 @@ class SqliteRepository implements Repository {
   }
 
   createUser(user: User): Promise<User> {
-    return this.run((a) => users.createUser(a, user));
+    return this.write((a) => users.createUser(a, user));
   }
 
   getUser(id: string): Promise<User | null> {
@@ -288,11 +320,11 @@ class SqliteRepository implements Repository {
   }
 
   updateUser(id: string, patch: UserPatch): Promise<User> {
-    return this.run((a) => users.updateUser(a, id, patch));
+    return this.write((a) => users.updateUser(a, id, patch));
   }
 
   createApiToken(token: ApiToken): Promise<ApiToken> {
-    return this.run((a) => users.createApiToken(a, token));
+    return this.write((a) => users.createApiToken(a, token));
   }
 
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
@@ -300,7 +332,7 @@ class SqliteRepository implements Repository {
   }
 
   touchApiToken(id: string, at: string): Promise<void> {
-    return this.run((a) => users.touchApiToken(a, id, at));
+    return this.write((a) => users.touchApiToken(a, id, at));
   }
 
   listApiTokens(userId: string): Promise<ApiToken[]> {
@@ -308,7 +340,7 @@ class SqliteRepository implements Repository {
   }
 
   revokeApiToken(id: string, at: string): Promise<ApiToken> {
-    return this.run((a) => users.revokeApiToken(a, id, at));
+    return this.write((a) => users.revokeApiToken(a, id, at));
   }
 
   createOpen311Key(key: Open311Key): Promise<Open311Key> {
