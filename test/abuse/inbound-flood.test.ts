@@ -40,8 +40,11 @@ describe('inbound flood from one number', () => {
 
     const replies = (await h.repliesTo(from)).map((row) => row.body);
     expect(replies.filter((body) => body === h.text('abuse.flood_too_many'))).toHaveLength(1);
-    // The flow answered at most the messages within the limit (2 texts on first contact).
-    expect(replies.length).toBeLessThanOrEqual(LIMIT + 2);
+    // The flow answered only the messages within the limit, and the "too many" reply is the last
+    // word: one reply per message, plus the privacy notice on first contact and one "Entendido"
+    // for each report the free text started (issue 8) — at most two reports within 6 messages.
+    expect(replies.at(-1)).toBe(h.text('abuse.flood_too_many'));
+    expect(replies.length - 1).toBeLessThanOrEqual(LIMIT + 3);
 
     const resident = await h.repo.findResidentByPhone(from);
     const inbound = await h.repo.listInboundByResident(resident!.id, { limit: 100 });

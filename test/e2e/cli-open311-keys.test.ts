@@ -24,6 +24,13 @@ describe('aguavoz open311 key commands', () => {
     return { code: result.status, out: `${result.stdout}${result.stderr}` };
   };
 
+  // Admin commands refuse to create a database (issue 10): the server's store exists first.
+  beforeAll(async () => {
+    const repo = createRepository({ sqlitePath: db.path, logger: createLogger({ level: 'silent' }) });
+    await repo.init();
+    await repo.close();
+  });
+
   afterAll(() => db.cleanup());
 
   it('prints a key once, stores only its hash, lists it without the key, and revoking refuses it', async () => {

@@ -5,6 +5,7 @@
 import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import { StoreUnavailableError, UniqueViolationError } from '../../src/store/repository';
+import { StoreThreadUnsupportedError } from '../../src/store/sqlite/sqlite-thread-repository';
 import { tempSqlitePath } from '../support/sqlite';
 import { aLocality, rejectionOf } from './contract/store-fixtures';
 import { describeRepositoryContract } from './repository-contract';
@@ -26,11 +27,24 @@ describeRepositoryContract('SQLite in a worker thread', async () => {
       file.cleanup();
     },
   };
-});
+}, { withoutIncidentLinking: true });
 
 describe('SQLite store thread', () => {
   const file = tempSqlitePath('store-thread');
   afterAll(() => file.cleanup());
+
+  it('refuses a commit that carries incident linking\'s callback with a named error, not a clone failure', async () => {
+    const repo = threaded(file.path);
+    await repo.init();
+    try {
+      const error = await rejectionOf(repo.commit({ onLinked: () => ({}) } as unknown as Parameters<typeof repo.commit>[0]));
+      expect(error).toBeInstanceOf(StoreThreadUnsupportedError);
+      expect(error).toMatchObject({ code: 'store_thread_unsupported', method: 'commit' });
+      await expect(repo.ping()).resolves.toBeUndefined();
+    } finally {
+      await repo.close();
+    }
+  });
 
   it('rebuilds a unique violation as UniqueViolationError with its field', async () => {
     const repo = threaded(file.path);

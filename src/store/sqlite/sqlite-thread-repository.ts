@@ -26,6 +26,19 @@ const BOOTSTRAP = `
   require(workerData.hostFile);
 `;
 
+/**
+ * A call the store thread cannot carry: its arguments hold a function, such as the callback that
+ * incident linking (issue 9) runs inside the commit. Run the store on the main thread
+ * (SQLITE_STORE_THREAD=false, the default) until that callback becomes data.
+ */
+export class StoreThreadUnsupportedError extends Error {
+  readonly code = 'store_thread_unsupported';
+  constructor(readonly method: string, cause: Error) {
+    super(`sqlite store thread: ${method} passes a function, which cannot cross to the thread (${cause.message})`, { cause });
+    this.name = 'StoreThreadUnsupportedError';
+  }
+}
+
 export function createThreadedSqliteRepository(options: ThreadHostOptions): Repository {
   const extension = __filename.endsWith('.ts') ? '.ts' : '.js';
   const hostFile = join(__dirname, `sqlite-thread-host${extension}`);
@@ -60,8 +73,14 @@ export function createThreadedSqliteRepository(options: ThreadHostOptions): Repo
     const id = nextId++;
     const message: StoreCall = { id, method, args };
     return new Promise((resolve, reject) => {
+      try {
+        worker!.postMessage(message);
+      } catch (error) {
+        // A function in the arguments (incident linking's `onLinked`) cannot be cloned.
+        reject(new StoreThreadUnsupportedError(method, error as Error));
+        return;
+      }
       pending.set(id, { resolve, reject });
-      worker!.postMessage(message);
     });
   }
 
