@@ -19,6 +19,9 @@ import { tempSqlitePath } from '../support/sqlite';
 const TICKETS = 12;
 const PREFIX = 'faults-redis-restart';
 
+/** The maintenance queue's schedulers: the sweeps and the committee summaries (issue 6), one per town. */
+const INSTALLED = ['committee-summary-retry', expect.stringMatching(/^committee-summary:/), 'sweep-intake', 'sweep-outbox'];
+
 describe('Redis restarts empty under a running service', () => {
   const sqlite = tempSqlitePath('fault-redis-restart');
   let redis: OwnRedis;
@@ -90,7 +93,7 @@ describe('Redis restarts empty under a running service', () => {
 
   it('re-installs the sweepers and every SLA deadline, is not ready until then, and sends the replies committed meanwhile', async () => {
     await waitUntil('ready at start', async () => (await readyz()).status === 200);
-    expect(await redisState()).toEqual({ slaJobs: TICKETS, schedulers: ['sweep-intake', 'sweep-outbox'] });
+    expect(await redisState()).toEqual({ slaJobs: TICKETS, schedulers: INSTALLED });
 
     await redis.kill();
     await waitUntil('not ready while Redis is down', async () => (await readyz()).status === 503, 10_000);
@@ -105,7 +108,7 @@ describe('Redis restarts empty under a running service', () => {
     await repo.commit({ outbox: rows });
 
     await waitUntil('ready again', async () => (await readyz()).status === 200, 30_000);
-    expect(await redisState()).toEqual({ slaJobs: TICKETS, schedulers: ['sweep-intake', 'sweep-outbox'] });
+    expect(await redisState()).toEqual({ slaJobs: TICKETS, schedulers: INSTALLED });
     await waitUntil(
       'the replies committed meanwhile are sent',
       async () => (await Promise.all(rows.map((row) => repo.getOutbox(row.id)))).every((row) => row?.status === 'sent'),
