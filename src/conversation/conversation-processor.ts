@@ -34,7 +34,7 @@ import { createOperatorHandOff } from './operator-hand-off';
 import { createResidentResolver } from './resident-resolution';
 import { createTicketNotifier } from './ticket-notifier';
 import { createTurnCommitter } from './turn-committer';
-import type { TurnEffectsDeps } from './turn-effects';
+import { commitTurnEffects, type TurnEffectsDeps } from './turn-effects';
 import type { InboundFloodGuard } from './inbound-flood-guard';
 import { buildFloodEffects } from './flood-turn';
 
@@ -45,7 +45,7 @@ export interface ConversationProcessorDeps {
   sessions: SessionStore;
   lock: ResidentLock;
   flows: LoadedFlows;
-  translator: Pick<Translator, 'render'>;
+  translator: Pick<Translator, 'render' | 'source'>;
   dispatcher: Pick<SendDispatcher, 'enqueue'>;
   logger: Logger;
   sessionTimeoutMinutes: number;
@@ -170,7 +170,7 @@ export function createConversationProcessor(deps: ConversationProcessorDeps): Co
         { repo: deps.repo, effects: effectsDeps, newReference: makeReference },
         { message, resident, locality, appliedAt, verdict: flood },
       );
-      await deps.repo.commit(effects.unit);
+      await commitTurnEffects(deps.repo, effects);
       if (flood === 'first_over') deps.logger.warn({ messageId: message.id, residentId: resident.id }, 'inbound flood limit reached; messages kept, flow paused');
       await deps.dispatcher.enqueue(effects.outboxIds);
       await notifier.opened(effects.ticketsOpened);

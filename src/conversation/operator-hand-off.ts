@@ -16,7 +16,7 @@ import type { DeadLetterHandOff } from './inbound-failure-guard';
 import type { ResidentResolver } from './resident-resolution';
 import type { SessionStore } from './session-store';
 import type { TicketNotifier } from './ticket-notifier';
-import { buildTurnEffects, TurnComputationError, type TurnEffects, type TurnEffectsDeps } from './turn-effects';
+import { buildTurnEffects, commitTurnEffects, TurnComputationError, type TurnEffects, type TurnEffectsDeps } from './turn-effects';
 
 export interface OperatorHandOffDeps {
   repo: Pick<Repository, 'commit' | 'findLocalityForNumber' | 'findUserByPhone'>;
@@ -81,7 +81,7 @@ export function createOperatorHandOff(deps: OperatorHandOffDeps): OperatorHandOf
     async failedTurn(message, resident, locality, appliedAt, error) {
       deps.logger.error({ messageId: message.id, residentId: resident.id, stage: error.stage, err: error.message }, 'conversation turn failed; handed to an operator');
       const effects = await handOffEffects(message, resident, locality, appliedAt);
-      await deps.repo.commit(effects.unit);
+      await commitTurnEffects(deps.repo, effects);
       await deps.sessions.delete(resident.id).catch(() => undefined);
       await deps.dispatcher.enqueue(effects.outboxIds);
       await deps.notifier.opened(effects.ticketsOpened);
@@ -100,7 +100,7 @@ export function createOperatorHandOff(deps: OperatorHandOffDeps): OperatorHandOf
         return handOffEffects(message, resident, locality, appliedAt, false);
       });
       const { inboundProcessed: mark, ...writes } = effects.unit;
-      await deps.repo.commit({ ...writes, inboundFailed: mark });
+      await commitTurnEffects(deps.repo, effects, { ...writes, inboundFailed: mark });
       await deps.sessions.delete(resident.id).catch(() => undefined);
       // Committed: the replies wait in the outbox for the outbox sweeper if this enqueue fails.
       await deps.dispatcher.enqueue(effects.outboxIds).catch((error: unknown) => {

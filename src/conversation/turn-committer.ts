@@ -10,7 +10,7 @@ import type { EngineEvent, Session } from '../flow-engine/engine-types';
 import type { Logger } from '../shared/logger';
 import { UniqueViolationError, type Repository } from '../store/repository';
 import { runEngineTurn, type EngineTurnInput } from './engine-turn';
-import { buildTurnEffects, TurnComputationError, type TurnEffects, type TurnEffectsDeps } from './turn-effects';
+import { buildTurnEffects, commitTurnEffects, TurnComputationError, type TurnEffects, type TurnEffectsDeps } from './turn-effects';
 
 /** A reference collision is retried with a fresh reference this many times. */
 const MAX_TURN_ATTEMPTS = 5;
@@ -79,7 +79,7 @@ export function createTurnCommitter(deps: TurnCommitterDeps): TurnCommitter {
           return { failed: error };
         }
         try {
-          await deps.repo.commit(turn.effects.unit);
+          await commitTurnEffects(deps.repo, turn.effects);
           return { committed: turn };
         } catch (error) {
           const isReferenceClash = error instanceof UniqueViolationError && error.field.includes('reference');

@@ -15,6 +15,7 @@ import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import type { Logger } from '../shared/logger';
 import type { Repository, UnitOfWork } from '../store/repository';
 import { incidentLinkFor, noticesToTellFirst, type IncidentLinkingOptions } from '../incidents/incident-intake';
+import { joinedOutboxIds } from '../incidents/incident-link-effects';
 import { openTicket, withDeadlines, type ComputeDeadlines } from './ticket-opening';
 import { lookUpStatus, type StatusLookupLimiter } from './status-reply';
 
@@ -40,7 +41,7 @@ export interface TurnEffectsDeps {
     Repository,
     'findTicketByReference' | 'listTimeline' | 'listTickets' | 'listUsers' | 'getUser' | 'getLocality' | 'listNotices' | 'findResidentSector'
   >;
-  translator: Pick<Translator, 'render'>;
+  translator: Pick<Translator, 'render' | 'source'>;
   computeDeadlines?: ComputeDeadlines;
   /** The new resolution deadline of a ticket the resident's "No, not solved" reopens (issue 3). */
   resolutionAfterReopen?: (ticket: Ticket, reopenedAt: string) => Promise<string | null>;
@@ -81,8 +82,8 @@ export interface TurnEffects {
   /** Tickets the resident's feedback reopened, as they are after the commit. */
   ticketsReopened: Ticket[];
   /**
-   * Every outbox row of the unit: replies and staff alerts, and (pushed while the store commits)
-   * the "we already know" rows of tickets that joined an incident.
+   * Every outbox row of the unit: replies and staff alerts, and (added by `commitTurnEffects`
+   * once the store linked them) the "we already know" rows of tickets that joined an incident.
    */
   outboxIds: string[];
 }
@@ -261,17 +262,17 @@ export async function buildTurnEffects(deps: TurnEffectsDeps, input: TurnInput):
     ...(noticeSubscriptions.length > 0 && { noticeSubscriptions }),
   };
   const outboxIds = [...outboxIfAbsent, ...outbox].map((row) => row.id);
-  // Filled by the links while the store commits (see `TurnEffects.outboxIds`).
-  const effects: TurnEffects = { unit, ticketsOpened: tickets, ticketsReopened, outboxIds };
-  unit.incidentLinks?.forEach((link) => {
-    const inner = link.onLinked;
-    link.onLinked = (result) => {
-      const rows = inner?.(result) ?? {};
-      for (const row of rows.outbox ?? []) if (!effects.outboxIds.includes(row.id)) effects.outboxIds.push(row.id);
-      return rows;
-    };
-  });
-  return effects;
+  return { unit, ticketsOpened: tickets, ticketsReopened, outboxIds };
+}
+
+/**
+ * Commits a turn's unit (or `unit`, a variant of it); the "we already know" rows the store
+ * added for tickets that joined an incident then join `effects.outboxIds`, to be enqueued with
+ * the turn's own replies.
+ */
+export async function commitTurnEffects(repo: Pick<Repository, 'commit'>, effects: TurnEffects, unit: UnitOfWork = effects.unit): Promise<void> {
+  const result = await repo.commit(unit);
+  for (const id of joinedOutboxIds(unit, result)) if (!effects.outboxIds.includes(id)) effects.outboxIds.push(id);
 }
 
 type ResidentPatch = NonNullable<UnitOfWork['residentUpdates']>[number]['patch'];

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { LANGUAGES, type Language } from '../domain/resident';
 import { collectArgumentNames } from './message-arguments';
+import type { MessageSource } from './message-source';
 
 export type MessageParams = Record<string, string | number>;
 
@@ -20,6 +21,11 @@ export interface Translator {
   readonly languages: readonly Language[];
   /** Renders `key` in `language`, falling back to Spanish when the language lacks the key. */
   render(key: string, language: Language, params?: MessageParams): string;
+  /**
+   * The message `render` would format, as data (Spanish fallback included), for a caller that
+   * formats it later elsewhere (`formatMessageSource`).
+   */
+  source(key: string, language: Language): MessageSource;
   /** True when `language`'s own file has the key (no fallback). */
   has(key: string, language: Language): boolean;
   /** Every message key of `language`'s own file (meta entries excluded), sorted. */
@@ -106,7 +112,7 @@ export function createTranslator(options: { localesDir: string }): Translator {
   const compiled = new Map<string, IntlMessageFormat>();
   const argumentCache = new Map<string, string[]>();
 
-  function source(key: string, language: Language): { text: string; language: Language } | undefined {
+  function find(key: string, language: Language): { text: string; language: Language } | undefined {
     const own = locales.get(language)?.messages.get(key);
     if (own !== undefined) return { text: own, language };
     const fallback = locales.get(FALLBACK_LANGUAGE)?.messages.get(key);
@@ -116,7 +122,7 @@ export function createTranslator(options: { localesDir: string }): Translator {
   return {
     languages: LANGUAGES.filter((l) => locales.has(l)),
     render(key, language, params = {}) {
-      const found = source(key, language);
+      const found = find(key, language);
       if (!found) throw new MissingMessageError(key, language);
       const cacheKey = `${found.language}\u0000${key}`;
       let format = compiled.get(cacheKey);
@@ -125,6 +131,11 @@ export function createTranslator(options: { localesDir: string }): Translator {
         compiled.set(cacheKey, format);
       }
       return String(format.format(params));
+    },
+    source(key, language) {
+      const found = find(key, language);
+      if (!found) throw new MissingMessageError(key, language);
+      return { text: found.text, locale: ICU_LOCALES[found.language] };
     },
     has(key, language) {
       return locales.get(language)?.messages.has(key) ?? false;

@@ -12,7 +12,7 @@
 import type { Incident, Notice } from '../domain/incident';
 import type { InboundMessage, OutboxMessage } from '../domain/message';
 import type { Language, Resident } from '../domain/resident';
-import type { Category, Ticket, TimelineEntry } from '../domain/ticket';
+import type { Category, Ticket } from '../domain/ticket';
 import type { Translator } from '../i18n/translator';
 import { derivedId } from '../alerts/derived-id';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
@@ -47,7 +47,7 @@ export function incidentPlace(translator: Pick<Translator, 'render'>, incident: 
 
 export function incidentLinkFor(
   options: IncidentLinkingOptions,
-  translator: Pick<Translator, 'render'>,
+  translator: Pick<Translator, 'render' | 'source'>,
   input: IncidentLinkInput,
 ): IncidentLinkRequest | null {
   const { ticket } = input;
@@ -73,7 +73,6 @@ export function incidentLinkFor(
     mergedIntoId: null,
     truckAlertedAt: null,
   };
-  const timelineId = derivedId('incident_linked', ticket.id);
   return {
     ticketId: ticket.id,
     localityId: ticket.localityId,
@@ -85,40 +84,33 @@ export function incidentLinkFor(
     windowStartsAt,
     maxDistanceMeters: options.maxDistanceMeters,
     newIncident,
-    onLinked: (link) => {
-      const timeline: TimelineEntry[] = [
-        {
-          id: timelineId,
-          ticketId: ticket.id,
-          at,
-          type: 'incident_linked',
-          actor: 'system',
-          text: null,
-          isPublic: false,
-          data: { incidentId: link.incident.id, automatic: true, createdIncident: link.created },
-        },
-      ];
-      if (link.created) return { timeline };
-      const text = translator.render('incident.known', input.language, {
-        category: ticket.category,
-        place: incidentPlace(translator, link.incident, input.language),
-        count: link.residentCount,
-        reference: ticket.reference,
-      });
-      const outbox: OutboxMessage[] = [
-        newOutboxMessage({
+    effects: {
+      timeline: {
+        id: derivedId('incident_linked', ticket.id),
+        ticketId: ticket.id,
+        at,
+        type: 'incident_linked',
+        actor: 'system',
+        text: null,
+        isPublic: false,
+        data: { automatic: true },
+      },
+      joined: {
+        outbox: newOutboxMessage({
           id: derivedId(INCIDENT_KNOWN_KIND, ticket.id),
           now: input.noticeAt,
           channel: input.message.channel,
           toPhone: input.resident.phone,
           fromPhone: input.message.toPhone,
-          text,
+          text: '',
           kind: INCIDENT_KNOWN_KIND,
           residentId: input.resident.id,
           ticketId: ticket.id,
         }),
-      ];
-      return { timeline, outbox };
+        message: translator.source('incident.known', input.language),
+        params: { category: ticket.category, reference: ticket.reference },
+        placeWithoutSector: translator.render('incident.near_you', input.language),
+      },
     },
   };
 }

@@ -12,6 +12,8 @@ import type { Open311Key } from '../domain/open311-key';
 import type { ApiToken, User } from '../domain/user';
 import type { CommitteeStore } from './committee-store';
 import type { FigureQueries } from './figure-queries';
+import type { MessageSource } from '../i18n/message-source';
+import type { MessageParams } from '../i18n/translator';
 
 /**
  * Everything one step of work changes, written atomically: a conversation turn (message marked
@@ -82,12 +84,32 @@ export interface IncidentLinkRequest {
   windowStartsAt: string;
   maxDistanceMeters: number;
   newIncident: Incident;
+  /** What the store adds with the link, as data: it crosses to the store thread. */
+  effects?: IncidentLinkEffects;
+}
+
+/**
+ * The rows a link stores with it, in the same transaction (see `linkedRows` in
+ * `src/incidents/incident-link-effects.ts`, which both adapters call): they depend on the
+ * incident as stored (new or joined, how many neighbours), known only inside the commit. Plain
+ * data, never a callback, so the unit can be posted to the SQLite store thread and replayed by
+ * a MongoDB transaction retry.
+ */
+export interface IncidentLinkEffects {
+  /** Stored with every link; the store sets `data.incidentId` and `data.createdIncident`. */
+  timeline: TimelineEntry;
   /**
-   * Rows to store with the link, computed from the incident as stored (how many neighbours it
-   * has now): the resident's "we already know" message, the timeline entry. Must be pure: the
-   * MongoDB adapter may call it again when it retries the transaction.
+   * The resident's "we already know" reply, stored only when the ticket joined an incident that
+   * already existed. Its body is `message` formatted with `params`, `place` (the incident's
+   * sectors, or `placeWithoutSector`) and `count` (distinct residents linked), adapted to the
+   * row's channel; the row's own `body` is ignored.
    */
-  onLinked?: (link: IncidentLink) => { outbox?: OutboxMessage[]; timeline?: TimelineEntry[] };
+  joined: { outbox: OutboxMessage; message: MessageSource; params: MessageParams; placeWithoutSector: string } | null;
+}
+
+/** What a commit did that its caller could not know before (issue 9's links). */
+export interface CommitResult {
+  incidentLinks: IncidentLink[];
 }
 
 export interface IncidentLink {
@@ -253,7 +275,7 @@ export interface Repository extends FigureQueries, CommitteeStore {
   countOutboxByBroadcast(broadcastId: string): Promise<Array<{ status: OutboxStatus; count: number }>>;
 
   /** Applies a unit of work atomically (see {@link UnitOfWork}). */
-  commit(unit: UnitOfWork): Promise<void>;
+  commit(unit: UnitOfWork): Promise<CommitResult>;
 
   // Incidents, broadcasts, notices (issue 9)
   getIncident(id: string): Promise<IncidentSummary | null>;

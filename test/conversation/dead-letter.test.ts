@@ -247,6 +247,7 @@ describe('a message whose turn breaks a text, when even the apology cannot be re
     processor = createConversationProcessor({
       ...h.processorDeps,
       translator: {
+        source: (key, language) => h.translator.source(key, language),
         render: (key, language, params) => {
           if (broken.has(key)) throw new Error(`broken ICU message ${key}`);
           return h.translator.render(key, language, params);

@@ -13,6 +13,7 @@ describe('when a text of the flow cannot be rendered (a bug, not an outage)', ()
       label: 'turn-broken-text',
       processor: {
         translator: {
+          source: (key, language) => realTranslator.source(key, language),
           render: (key, language, params) => {
             if (key === 'outage.ask_scope') throw new Error('broken ICU message');
             return realTranslator.render(key, language, params);

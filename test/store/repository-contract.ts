@@ -18,15 +18,7 @@ import { workdayContract } from './contract/workday-contract';
 
 export type { MakeRepository } from './contract/store-fixtures';
 
-export interface ContractOptions {
-  /**
-   * Leave out incident linking: its commit carries a callback that the SQLite store thread
-   * cannot take (test/store/sqlite-thread-repository.test.ts asserts the refusal instead).
-   */
-  withoutIncidentLinking?: boolean;
-}
-
-export function describeRepositoryContract(name: string, makeRepo: MakeRepository, options: ContractOptions = {}): void {
+export function describeRepositoryContract(name: string, makeRepo: MakeRepository): void {
   describe(`${name} repository contract`, () => {
     let current: Awaited<ReturnType<MakeRepository>> | null = null;
 
@@ -57,7 +49,7 @@ export function describeRepositoryContract(name: string, makeRepo: MakeRepositor
     commitContract(repo);
     outboxContract(repo);
     userContract(repo);
-    if (!options.withoutIncidentLinking) incidentContract(repo);
+    incidentContract(repo);
     workdayContract(repo);
     open311Contract(repo);
     figureQueriesContract(repo);

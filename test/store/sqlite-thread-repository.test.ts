@@ -27,17 +27,18 @@ describeRepositoryContract('SQLite in a worker thread', async () => {
       file.cleanup();
     },
   };
-}, { withoutIncidentLinking: true });
+});
 
 describe('SQLite store thread', () => {
   const file = tempSqlitePath('store-thread');
   afterAll(() => file.cleanup());
 
-  it('refuses a commit that carries incident linking\'s callback with a named error, not a clone failure', async () => {
+  it('refuses a call whose arguments hold a function with a named error, not a clone failure, and keeps serving', async () => {
     const repo = threaded(file.path);
     await repo.init();
     try {
-      const error = await rejectionOf(repo.commit({ onLinked: () => ({}) } as unknown as Parameters<typeof repo.commit>[0]));
+      // Port arguments are data; a callback slipped into one (as incident linking once had) is a bug to name.
+      const error = await rejectionOf(repo.commit({ ticketsCreated: [], hook: () => ({}) } as unknown as Parameters<typeof repo.commit>[0]));
       expect(error).toBeInstanceOf(StoreThreadUnsupportedError);
       expect(error).toMatchObject({ code: 'store_thread_unsupported', method: 'commit' });
       await expect(repo.ping()).resolves.toBeUndefined();

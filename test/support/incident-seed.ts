@@ -26,7 +26,7 @@ export interface SeededReport {
 
 export async function seedReport(
   repo: Repository,
-  translator: Pick<Translator, 'render'>,
+  translator: Pick<Translator, 'render' | 'source'>,
   options: { locality: Locality; phone: string; sector: string | null; at?: string; category?: Ticket['category']; resident?: Partial<Resident>; link?: boolean },
 ): Promise<SeededReport> {
   const at = options.at ?? new Date().toISOString();
@@ -57,7 +57,7 @@ export async function seedReport(
           newId,
         });
   // The "we already know" rows are not wanted here: only what comes after.
-  await repo.commit({ ticketsCreated: [ticket], ...(link && { incidentLinks: [{ ...link, onLinked: undefined }] }) });
+  await repo.commit({ ticketsCreated: [ticket], ...(link && { incidentLinks: [{ ...link, effects: undefined }] }) });
   ticket = (await repo.getTicket(ticket.id))!;
   return { resident, ticket };
 }

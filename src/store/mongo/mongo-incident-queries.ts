@@ -9,6 +9,7 @@ import type { Broadcast, Incident, IncidentSummary, Notice, NoticeSubscription }
 import type { OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
 import type { Ticket } from '../../domain/ticket';
+import { linkedRows } from '../../incidents/incident-link-effects';
 import { isCollecting, nearestPinIncident, pinLinkKey, withSector } from '../../incidents/incident-link-rules';
 import type { IncidentFilter, IncidentLink, IncidentLinkRequest, NoticeRecipientQuery, UnitOfWork } from '../repository';
 import { definedPatch } from '../store-patch';
@@ -76,13 +77,13 @@ export async function linkTicket(m: StoreModels, request: IncidentLinkRequest, s
   await updateTicket(m.Ticket, request.ticketId, { incidentId: incident.id }, session);
   const residents = await m.Ticket.distinct('residentId', { incidentId: incident.id }).session(session);
   const link: IncidentLink = { ticketId: request.ticketId, incident, created, residentCount: residents.length };
-  const extra = request.onLinked?.(link);
-  if (extra?.timeline?.length) await m.TimelineEntry.insertMany(extra.timeline.map((e) => toDoc(e, ord())), { session, ordered: true });
-  if (extra?.outbox?.length) await m.OutboxMessage.insertMany(extra.outbox.map((r) => toDoc(r, ord())), { session, ordered: true });
+  const extra = linkedRows(request.effects, link);
+  if (extra.timeline.length) await m.TimelineEntry.insertMany(extra.timeline.map((e) => toDoc(e, ord())), { session, ordered: true });
+  if (extra.outbox.length) await m.OutboxMessage.insertMany(extra.outbox.map((r) => toDoc(r, ord())), { session, ordered: true });
   return link;
 }
 
-export async function applyIncidentUnit(m: StoreModels, unit: UnitOfWork, session: ClientSession): Promise<void> {
+export async function applyIncidentUnit(m: StoreModels, unit: UnitOfWork, session: ClientSession): Promise<IncidentLink[]> {
   if (unit.incidentsCreated?.length) await m.Incident.insertMany(unit.incidentsCreated.map((i) => toDoc(i)), { session, ordered: true });
   for (const { id, patch } of unit.incidentUpdates ?? []) {
     await setById(m.Incident, 'incident', id, definedPatch(patch, ['id', 'localityId', 'createdAt']), session);
@@ -90,7 +91,11 @@ export async function applyIncidentUnit(m: StoreModels, unit: UnitOfWork, sessio
   for (const move of unit.incidentTicketMoves ?? []) {
     await m.Ticket.updateMany({ incidentId: move.fromIncidentId }, { $set: { incidentId: move.toIncidentId, updatedAt: move.at } }, { session });
   }
-  for (const link of unit.incidentLinks ?? []) await linkTicket(m, link, session);
+  const links: IncidentLink[] = [];
+  for (const request of unit.incidentLinks ?? []) {
+    const link = await linkTicket(m, request, session);
+    if (link) links.push(link);
+  }
   if (unit.broadcastsCreated?.length) await m.Broadcast.insertMany(unit.broadcastsCreated.map((b) => toDoc(b)), { session, ordered: true });
   for (const { id, patch } of unit.broadcastUpdates ?? []) await setById(m.Broadcast, 'broadcast', id, definedPatch(patch, ['id']), session);
   if (unit.noticesCreated?.length) await m.Notice.insertMany(unit.noticesCreated.map((n) => toDoc(n)), { session, ordered: true });
@@ -107,6 +112,7 @@ export async function applyIncidentUnit(m: StoreModels, unit: UnitOfWork, sessio
     const { _id: _sameId, ...fields } = toDoc(row, ord());
     await m.OutboxMessage.updateOne({ _id: row.id }, { $setOnInsert: fields }, { upsert: true, session });
   }
+  return links;
 }
 
 function subscriptionId(residentId: string, localityId: string): string {

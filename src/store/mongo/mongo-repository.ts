@@ -29,7 +29,7 @@ import {
   type Repository,
   type StatusCount,
   type TicketFilter,
-  type UnitOfWork, type UserPatch } from '../repository';
+  type UnitOfWork, type UserPatch, type CommitResult } from '../repository';
 import { toStoreError } from './mongo-errors';
 import * as incidents from './mongo-incident-queries';
 import * as inbound from './mongo-inbound-queries';
@@ -245,7 +245,7 @@ class MongoRepository implements Repository {
   }
 
   /** One multi-document transaction; mongoose retries it whole on transient errors. */
-  commit(unit: UnitOfWork): Promise<void> {
+  commit(unit: UnitOfWork): Promise<CommitResult> {
     return this.run((m) => applyUnit(this.connection as Connection, m, unit));
   }
 

@@ -3,7 +3,7 @@
  * at the last write (a taken reference, a missing row) leaves nothing behind.
  */
 import { Types, type ClientSession, type Connection } from 'mongoose';
-import { AlreadyProcessedError, NotFoundError, StaleTicketError, type UnitOfWork } from '../repository';
+import { AlreadyProcessedError, NotFoundError, StaleTicketError, type CommitResult, type IncidentLink, type UnitOfWork } from '../repository';
 import { definedPatch, IMMUTABLE_FIELDS } from '../store-patch';
 import { toDoc, type StoreDoc, type StoreModel, type StoreModels } from './mongo-models';
 import { applyIncidentUnit } from './mongo-incident-queries';
@@ -25,7 +25,9 @@ export async function setById(model: StoreModel, entity: string, id: string, set
   if (result.matchedCount === 0) throw new NotFoundError(entity, id);
 }
 
-export async function applyUnit(connection: Connection, m: StoreModels, unit: UnitOfWork): Promise<void> {
+export async function applyUnit(connection: Connection, m: StoreModels, unit: UnitOfWork): Promise<CommitResult> {
+  let incidentLinks: IncidentLink[] = [];
+  // A retried transaction runs the callback again: only the last run's links are true.
   await connection.transaction(async (session) => {
     if (unit.inboundProcessed) await settleInbound(m.InboundMessage, 'processedAt', unit.inboundProcessed, session);
     if (unit.inboundFailed) await settleInbound(m.InboundMessage, 'failedAt', unit.inboundFailed, session);
@@ -50,8 +52,9 @@ export async function applyUnit(connection: Connection, m: StoreModels, unit: Un
     if (unit.outbox?.length) {
       await m.OutboxMessage.insertMany(unit.outbox.map((message) => toDoc(message, ord())), { session, ordered: true });
     }
-    await applyIncidentUnit(m, unit, session);
+    incidentLinks = await applyIncidentUnit(m, unit, session);
   });
+  return { incidentLinks };
 }
 
 /**

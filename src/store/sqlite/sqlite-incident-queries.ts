@@ -8,6 +8,7 @@ import type { Broadcast, Incident, IncidentSummary, Notice, NoticeSubscription }
 import type { OutboxStatus } from '../../domain/message';
 import type { Resident } from '../../domain/resident';
 import type { Ticket } from '../../domain/ticket';
+import { linkedRows } from '../../incidents/incident-link-effects';
 import { isCollecting, nearestPinIncident, pinLinkKey, withSector } from '../../incidents/incident-link-rules';
 import type { IncidentFilter, IncidentLink, IncidentLinkRequest, NoticeRecipientQuery, UnitOfWork } from '../repository';
 import type { SqliteAccess } from './sqlite-access';
@@ -86,20 +87,24 @@ export function linkTicket(a: SqliteAccess, request: IncidentLinkRequest): Incid
   a.update(TICKETS, request.ticketId, { incidentId: incident.id }, NO_IMMUTABLE);
   const residentCount = (a.statement('SELECT COUNT(DISTINCT resident_id) FROM tickets WHERE incident_id = ?').pluck().get(incident.id) as number) ?? 1;
   const link: IncidentLink = { ticketId: request.ticketId, incident, created, residentCount };
-  const extra = request.onLinked?.(link);
-  for (const entry of extra?.timeline ?? []) a.insert(TIMELINE, entry);
-  for (const row of extra?.outbox ?? []) a.insert(OUTBOX, row);
+  const extra = linkedRows(request.effects, link);
+  for (const entry of extra.timeline) a.insert(TIMELINE, entry);
+  for (const row of extra.outbox) a.insert(OUTBOX, row);
   return link;
 }
 
-/** The incident parts of a unit, in the order that keeps references valid. */
-export function applyIncidentUnit(a: SqliteAccess, unit: UnitOfWork): void {
+/** The incident parts of a unit, in the order that keeps references valid; returns the links made. */
+export function applyIncidentUnit(a: SqliteAccess, unit: UnitOfWork): IncidentLink[] {
   for (const incident of unit.incidentsCreated ?? []) a.insert(INCIDENTS, incident);
   for (const { id, patch } of unit.incidentUpdates ?? []) a.update(INCIDENTS, id, patch, ['id', 'localityId', 'createdAt']);
   for (const move of unit.incidentTicketMoves ?? []) {
     a.statement('UPDATE tickets SET incident_id = ?, updated_at = ? WHERE incident_id = ?').run(move.toIncidentId, move.at, move.fromIncidentId);
   }
-  for (const link of unit.incidentLinks ?? []) linkTicket(a, link);
+  const links: IncidentLink[] = [];
+  for (const request of unit.incidentLinks ?? []) {
+    const link = linkTicket(a, request);
+    if (link) links.push(link);
+  }
   for (const broadcast of unit.broadcastsCreated ?? []) a.insert(BROADCASTS, broadcast);
   for (const { id, patch } of unit.broadcastUpdates ?? []) a.update(BROADCASTS, id, patch, NO_IMMUTABLE);
   for (const notice of unit.noticesCreated ?? []) a.insert(NOTICES, notice);
@@ -111,6 +116,7 @@ export function applyIncidentUnit(a: SqliteAccess, unit: UnitOfWork): void {
     ).run(subscription.residentId, subscription.localityId, subscription.sector, subscription.active ? 1 : 0, subscription.updatedAt);
   }
   for (const row of unit.outboxIfAbsent ?? []) a.insertIfAbsent(OUTBOX, row, 'id');
+  return links;
 }
 
 export function getIncident(a: SqliteAccess, id: string): IncidentSummary | null {

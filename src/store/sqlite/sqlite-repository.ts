@@ -30,7 +30,7 @@ import {
   type Repository,
   type StatusCount,
   type TicketFilter,
-  type UnitOfWork, type UserPatch } from '../repository';
+  type UnitOfWork, type UserPatch, type CommitResult } from '../repository';
 import { SqliteAccess } from './sqlite-access';
 import { isBusyError, toStoreError } from './sqlite-errors';
 import * as incidents from './sqlite-incident-queries';
@@ -247,7 +247,7 @@ class SqliteRepository implements Repository {
     return this.run((a) => outbox.listQueuedOutboxFor(a, options));
   }
 
-  commit(unit: UnitOfWork): Promise<void> {
+  commit(unit: UnitOfWork): Promise<CommitResult> {
     return this.write((a) => applyUnit(a, unit));
   }
 

@@ -27,9 +27,9 @@ const BOOTSTRAP = `
 `;
 
 /**
- * A call the store thread cannot carry: its arguments hold a function, such as the callback that
- * incident linking (issue 9) runs inside the commit. Run the store on the main thread
- * (SQLITE_STORE_THREAD=false, the default) until that callback becomes data.
+ * A call the store thread cannot carry: its arguments hold a function. Port arguments are plain
+ * data (incident linking's rows, once a callback, are `IncidentLinkEffects`), so this names a
+ * bug instead of surfacing a structured-clone failure.
  */
 export class StoreThreadUnsupportedError extends Error {
   readonly code = 'store_thread_unsupported';
@@ -76,7 +76,7 @@ export function createThreadedSqliteRepository(options: ThreadHostOptions): Repo
       try {
         worker!.postMessage(message);
       } catch (error) {
-        // A function in the arguments (incident linking's `onLinked`) cannot be cloned.
+        // A function in the arguments cannot be cloned.
         reject(new StoreThreadUnsupportedError(method, error as Error));
         return;
       }

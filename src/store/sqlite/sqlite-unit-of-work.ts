@@ -1,11 +1,11 @@
-import { AlreadyProcessedError, NotFoundError, StaleTicketError, type UnitOfWork } from '../repository';
+import { AlreadyProcessedError, NotFoundError, StaleTicketError, type CommitResult, type UnitOfWork } from '../repository';
 import { IMMUTABLE_FIELDS } from '../store-patch';
 import type { SqliteAccess } from './sqlite-access';
 import { applyIncidentUnit } from './sqlite-incident-queries';
 import { INBOUND, OUTBOX, RESIDENTS, TICKETS, TIMELINE } from './sqlite-tables';
 
 /** Runs inside one `BEGIN IMMEDIATE` transaction: any throw rolls every write back. */
-export function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
+export function applyUnit(a: SqliteAccess, unit: UnitOfWork): CommitResult {
   if (unit.inboundProcessed) settleInbound(a, 'processed_at', unit.inboundProcessed);
   if (unit.inboundFailed) settleInbound(a, 'failed_at', unit.inboundFailed);
   for (const { id, patch } of unit.residentUpdates ?? []) a.update(RESIDENTS, id, patch, IMMUTABLE_FIELDS.resident);
@@ -16,7 +16,7 @@ export function applyUnit(a: SqliteAccess, unit: UnitOfWork): void {
   }
   for (const entry of unit.timeline ?? []) a.insert(TIMELINE, entry);
   for (const message of unit.outbox ?? []) a.insert(OUTBOX, message);
-  applyIncidentUnit(a, unit);
+  return { incidentLinks: applyIncidentUnit(a, unit) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Incident, Notice } from '../../../src/domain/incident';
 import type { Ticket } from '../../../src/domain/ticket';
 import { sectorLinkKey } from '../../../src/incidents/incident-link-rules';
-import type { IncidentLink, IncidentLinkRequest, Repository } from '../../../src/store/repository';
+import type { IncidentLinkEffects, IncidentLinkRequest, Repository } from '../../../src/store/repository';
 import { aLocality, aResident, aTicket, aTimelineEntry, anOutbox, at, seedOwner } from './store-fixtures';
 
 export function anIncident(localityId: string, overrides: Partial<Incident> = {}): Incident {
@@ -50,11 +50,11 @@ function linkRequest(ticket: Ticket, minutes: number, overrides: Partial<Inciden
 
 export function incidentContract(repo: () => Repository): void {
   describe('incidents (issue 9)', () => {
-    async function report(localityId: string, minutes: number, ticket: Partial<Ticket>, onLinked?: IncidentLinkRequest['onLinked']) {
+    async function report(localityId: string, minutes: number, ticket: Partial<Ticket>, effects?: (ticketId: string) => IncidentLinkEffects) {
       const resident = await repo().upsertResidentByPhone(aResident({ localityId }));
       const created = aTicket({ localityId, residentId: resident.id }, { category: 'outage', createdAt: at(minutes), ...ticket });
-      await repo().commit({ ticketsCreated: [created], incidentLinks: [linkRequest(created, minutes, { onLinked })] });
-      return { ticket: (await repo().getTicket(created.id))!, residentId: resident.id };
+      const result = await repo().commit({ ticketsCreated: [created], incidentLinks: [linkRequest(created, minutes, effects ? { effects: effects(created.id) } : {})] });
+      return { ticket: (await repo().getTicket(created.id))!, residentId: resident.id, result };
     }
 
     it('reports of one sector within the window join one incident, whatever the sector spelling', async () => {
@@ -94,18 +94,43 @@ export function incidentContract(repo: () => Repository): void {
       expect(none.ticket.incidentId ?? null).toBeNull();
     });
 
-    it('stores the rows computed from the link in the same commit, with the neighbour count', async () => {
+    it('stores the rows the link asks for in the same commit, with the place and neighbour count as stored, and returns the links', async () => {
       const locality = await repo().createLocality(aLocality());
-      const seen: IncidentLink[] = [];
-      const onLinked: IncidentLinkRequest['onLinked'] = (link) => {
-        seen.push(link);
-        return link.created ? {} : { outbox: [anOutbox({ id: `known-${link.ticketId}`, body: `${link.residentCount} vecinos` })], timeline: [aTimelineEntry(link.ticketId, { type: 'incident_linked' })] };
-      };
-      await report(locality.id, 0, { sector: 'Centro' }, onLinked);
-      const second = await report(locality.id, 1, { sector: 'Centro' }, onLinked);
-      expect(seen.at(-1)).toMatchObject({ created: false, residentCount: 2 });
-      await expect(repo().getOutbox(`known-${second.ticket.id}`)).resolves.toMatchObject({ body: '2 vecinos' });
-      expect((await repo().listTimeline(second.ticket.id)).map((e) => e.type)).toEqual(['incident_linked']);
+      // Plain data (it crosses to the store thread): the store formats the message once it knows the incident.
+      const effects = (ticketId: string): IncidentLinkEffects => ({
+        timeline: aTimelineEntry(ticketId, { id: `linked-${ticketId}`, type: 'incident_linked', actor: 'system', data: { automatic: true } }),
+        joined: {
+          outbox: anOutbox({ id: `known-${ticketId}`, ticketId, channel: 'sms', body: '' }),
+          message: { text: 'Ya sabemos: {place}, {count, plural, one {# vecino} other {# vecinos}}. Reclamo {reference}', locale: 'es-PE' },
+          params: { reference: '4821' },
+          placeWithoutSector: 'su zona',
+        },
+      });
+      const first = await report(locality.id, 0, { sector: 'Centro' }, effects);
+      const second = await report(locality.id, 1, { sector: 'Centro' }, effects);
+      expect(first.result.incidentLinks).toEqual([expect.objectContaining({ ticketId: first.ticket.id, created: true, residentCount: 1 })]);
+      expect(second.result.incidentLinks).toEqual([
+        expect.objectContaining({ ticketId: second.ticket.id, created: false, residentCount: 2, incident: expect.objectContaining({ id: first.ticket.incidentId }) }),
+      ]);
+      // The first report created the incident: no "we already know" row for it.
+      await expect(repo().getOutbox(`known-${first.ticket.id}`)).resolves.toBeNull();
+      await expect(repo().getOutbox(`known-${second.ticket.id}`)).resolves.toMatchObject({ body: 'Ya sabemos: Centro, 2 vecinos. Reclamo 4821', ticketId: second.ticket.id });
+      const timeline = await repo().listTimeline(second.ticket.id);
+      expect(timeline).toEqual([expect.objectContaining({ id: `linked-${second.ticket.id}`, type: 'incident_linked' })]);
+      expect(timeline[0]!.data).toEqual({ automatic: true, incidentId: first.ticket.incidentId, createdIncident: false });
+      expect((await repo().listTimeline(first.ticket.id))[0]!.data).toEqual({ automatic: true, incidentId: first.ticket.incidentId, createdIncident: true });
+    });
+
+    it('a pin report that joins names the place from the request when the incident has no sector', async () => {
+      const locality = await repo().createLocality(aLocality());
+      const pin = { lat: -11.3, lng: -74.5, label: null };
+      const effects = (ticketId: string): IncidentLinkEffects => ({
+        timeline: aTimelineEntry(ticketId, { type: 'incident_linked' }),
+        joined: { outbox: anOutbox({ id: `known-${ticketId}`, body: '' }), message: { text: 'en {place}: {count}', locale: 'es-PE' }, params: {}, placeWithoutSector: 'su zona' },
+      });
+      await report(locality.id, 0, { location: pin }, effects);
+      const second = await report(locality.id, 1, { location: pin }, effects);
+      await expect(repo().getOutbox(`known-${second.ticket.id}`)).resolves.toMatchObject({ body: 'en su zona: 2' });
     });
 
     it('a merge moves every ticket of one incident to the other', async () => {
