@@ -3,8 +3,7 @@
  * each word equal, sharing a Spanish stem, sounding alike, or within a small Jaro–Winkler
  * distance (typos). One unrelated word may sit between two phrase words ("no hay nada agua").
  */
-import { PorterStemmerEs } from 'natural/lib/natural/stemmers';
-import { JaroWinklerDistance } from 'natural/lib/natural/distance';
+import { JaroWinklerDistance, PorterStemmerEs } from '../nlp/natural-parts';
 import { normalizeTokens, phoneticKey } from './text-normalizer';
 
 export interface PreparedToken {

@@ -9,7 +9,7 @@
  * 0.88 was chosen on the examples in test/flow-engine/sector-matching.test.ts: 0.85 accepted
  * "lima" for "Las Lomas", 0.90 refused "miraflore"/"san martn" typos of two-word names.
  */
-import { JaroWinklerDistance } from 'natural/lib/natural/distance';
+import { JaroWinklerDistance } from '../nlp/natural-parts';
 import { prepareToken, tokensMatch } from './phrase-matcher';
 import { normalizeTokens, type ShorthandTable } from './text-normalizer';
 

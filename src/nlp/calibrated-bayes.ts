@@ -5,7 +5,7 @@
  * cross-validation on the training split (lowest log-loss), makes "confidence 0.8" mean "right
  * about 8 times in 10" — which is what the routing thresholds rely on.
  */
-import { BayesClassifier } from 'natural/lib/natural/classifiers';
+import { BayesClassifier } from './natural-parts';
 
 export interface Labelled {
   label: string;

@@ -4,7 +4,7 @@
  * "rebalsa" are one feature), word pairs ("no hay", "falta pago") and word beginnings, which
  * carry Quechua's long suffixed words ("wasiypi", "yakuwan") and typos.
  */
-import { PorterStemmerEs } from 'natural/lib/natural/stemmers';
+import { PorterStemmerEs } from './natural-parts';
 import { containsPhrase, prepareToken, type PreparedPhrase } from '../flow-engine/phrase-matcher';
 import { normalizeTokens, phoneticKey, type ShorthandTable } from '../flow-engine/text-normalizer';
 

@@ -8,7 +8,8 @@ export { createSenderWorker, type SenderWorker, type SenderWorkerOptions } from 
 export { createOutboxSweeper, type OutboxSweeper } from './outbox-sweeper';
 export { createStatusCallbackRouter } from './status-callback-router';
 export { createTransportFromConfig } from './transport-factory';
-export { createTwilioTransport, STATUS_CALLBACK_PATH } from './twilio-transport';
+export { createTwilioTransport } from './twilio-transport';
+export { STATUS_CALLBACK_PATH } from './status-callback-path';
 export { createLocalTransport, type LocalTransport } from './local-transport';
 export { TransientSendError, PermanentSendError, type Transport, type SendRequest, type SendResult } from './transport';
 export { isStatusAdvance } from './delivery-status';

@@ -23,7 +23,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { Repository } from '../../store/repository';
 import type { Logger } from '../../shared/logger';
 import { fromTwilioStatus, isStatusAdvance } from './delivery-status';
-import { STATUS_CALLBACK_PATH } from './twilio-transport';
+import { STATUS_CALLBACK_PATH } from './status-callback-path';
 
 export interface StatusCallbackRouterOptions {
   repo: Repository;

@@ -6,10 +6,10 @@
 import twilio from 'twilio';
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message';
 import { toTwilioAddress } from '../../shared/phone';
+import { STATUS_CALLBACK_PATH } from './status-callback-path';
 import { createTwilioHttpClient } from './twilio-http-client';
 import { PermanentSendError, TransientSendError, type SendRequest, type SendResult, type SentLookup, type Transport } from './transport';
 
-export const STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
 
 export interface TwilioTransportOptions {
   accountSid: string;
