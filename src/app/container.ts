@@ -165,32 +165,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
 
   const metrics = createMetrics();
   metrics.observeQueues(queues);
-  const ticketChangeListeners: Container['ticketChangeListeners'] = [];
-  const tickets = createTicketService({
-    repo,
-    translator,
-    dispatcher,
-    now,
-    newId,
-    logger,
-    onTicketChanged: async (ticket, action) => {
-      for (const listener of ticketChangeListeners) await listener(ticket, action);
-    },
-  });
-
-  const slaDeadlines = createSlaDeadlines({ repo });
-  const sla = createSlaScheduler({ repo, slaQueue: queues.sla, logger, now, deadlines: slaDeadlines });
-  const alerts = createNewTicketAlerts({
-    repo,
-    alertsQueue: queues.alerts,
-    redis,
-    translator,
-    dispatcher,
-    now,
-    newId,
-    logger,
-    digestSeconds: config.ALERT_DIGEST_SECONDS,
-  });
   const feedback = createResolutionFeedback({
     repo,
     sessions,
@@ -211,10 +185,37 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       });
     },
   });
+  const ticketChangeListeners: Container['ticketChangeListeners'] = [];
+  const tickets = createTicketService({
+    repo,
+    translator,
+    dispatcher,
+    now,
+    newId,
+    logger,
+    // A resolution's notice carries the "was it solved?" question (one SMS, issue 8 §7).
+    resolutionFeedback: feedback,
+    onTicketChanged: async (ticket, action) => {
+      for (const listener of ticketChangeListeners) await listener(ticket, action);
+    },
+  });
+
+  const slaDeadlines = createSlaDeadlines({ repo });
+  const sla = createSlaScheduler({ repo, slaQueue: queues.sla, logger, now, deadlines: slaDeadlines });
+  const alerts = createNewTicketAlerts({
+    repo,
+    alertsQueue: queues.alerts,
+    redis,
+    translator,
+    dispatcher,
+    now,
+    newId,
+    logger,
+    digestSeconds: config.ALERT_DIGEST_SECONDS,
+  });
   ticketChangeListeners.push(
     (ticket, action) => metrics.onTicketChanged(ticket, action),
     (ticket, action) => sla.ticketChanged(ticket, action),
-    (ticket, action) => (action.type === 'resolve' ? feedback.onTicketResolved(ticket) : undefined),
   );
   // --- Issue 9: incidents, notices, broadcasts, outage clock -------------------------------
   const toIncidentQueue = (broadcastId: string) => dispatchBroadcast(queues.incidents, broadcastId);

@@ -1,21 +1,28 @@
 /**
- * Right after an operator resolves a ticket, the resident is asked "¿Se resolvió su problema?
- * 1 Sí 2 No" (then a 1–5 rating): the `resolution_feedback` flow is started for them with
+ * After an operator resolves a ticket, the resident is asked "¿Se resolvió su problema? 1 Sí
+ * 2 No" (then a 1–5 rating): the `resolution_feedback` flow is started for them with
  * `{ reference }`, its session stored, and its first question queued in the resident's language
- * on the ticket's channel — after the resolution notice, which the ticket service already queued.
- * The answer then arrives as an ordinary message and the engine emits `resolution_feedback`
- * (see `applyFeedbackAnswer`).
+ * on the ticket's channel. The answer then arrives as an ordinary message and the engine emits
+ * `resolution_feedback` (see `applyFeedbackAnswer`).
+ *
+ * One SMS, not two (issue 8 §7): the ticket service calls `prepareQuestion` with
+ * `{ resolution_note }` BEFORE it stores the resolution, and the question it gets back is the
+ * resolution notice too ("Su reclamo … fue resuelto. Nota del operador: … ¿Se resolvió su
+ * problema? 1 Sí 2 No"), stored in the same commit instead of the plain notice. An incident's
+ * resolution does the same in its broadcast (issue 9).
  *
  * The session is saved BEFORE the question is stored: if the resident got the question but we
- * had no session, their "1" would be read as "1 No hay agua" from the main menu.
+ * had no session, their "1" would be read as "1 No hay agua" from the main menu (and if that
+ * commit then fails, `discardQuestionSession` puts the previous session back).
  * A resident in the middle of another report (active in the last `busyMinutes`) is not
- * interrupted: their report matters more. The question is asked later instead (`askLater`, a
- * delayed job), because the resolution notice already told them it is coming. Short side flows
- * (the optional gender question, language, status) and anything left idle longer are replaced.
+ * interrupted: their report matters more. They get the plain notice at once, and the question
+ * later (`askLater`, a delayed job run by the maintenance worker through `onTicketResolved`).
+ * Short side flows (the optional gender question, language, status) and anything left idle
+ * longer are replaced.
  *
  * @example
  *   const feedback = createResolutionFeedback({ repo, sessions, flows, translator, dispatcher, now, newId, sessionTimeoutMinutes: 30, logger });
- *   onTicketChanged: (ticket, action) => action.type === 'resolve' ? feedback.onTicketResolved(ticket) : undefined
+ *   const tickets = createTicketService({ …, resolutionFeedback: feedback });
  */
 import type { SessionStore } from '../conversation/session-store';
 import { phoneChannelOf, type Ticket } from '../domain/ticket';
@@ -57,7 +64,10 @@ const INTERRUPTIBLE_FLOWS: ReadonlySet<string> = new Set(['gender', 'language', 
 export type FeedbackQuestionOutcome =
   | { outcome: 'asked'; outboxIds: string[] }
   | { outcome: 'deferred'; attempt: number }
-  | { outcome: 'skipped'; reason: 'not_resolved' | 'no_phone_channel' | 'resident_missing' | 'resident_opted_out' | 'resident_busy' | 'no_question' | 'failed' };
+  | {
+      outcome: 'skipped';
+      reason: 'not_resolved' | 'no_phone_channel' | 'resident_missing' | 'resident_opted_out' | 'resident_busy' | 'no_question' | 'already_asked' | 'failed';
+    };
 
 /** Options of a question prepared by another path (an incident's resolution, issue 9). */
 export interface QuestionOptions {
@@ -66,12 +76,25 @@ export interface QuestionOptions {
   /** Id of the question's row (derived, so a broadcast run twice stores it once). */
   firstOutboxId?: string;
   now?: string;
+  /**
+   * The question asked later (a busy resident): not asked when this resolution's question is
+   * already waiting for the resident or was answered, so a retry never asks twice.
+   */
+  onlyIfUnasked?: boolean;
 }
 
 export type PreparedQuestion =
-  | { outcome: 'ready'; residentId: string; session: Session | null; rows: OutboxMessage[]; at: Date }
+  | {
+      outcome: 'ready';
+      residentId: string;
+      session: Session | null;
+      /** The session the question replaces, put back by `discardQuestionSession`. */
+      previous: Session | null;
+      rows: OutboxMessage[];
+      at: Date;
+    }
   | { outcome: 'busy' }
-  | { outcome: 'skipped'; reason: 'not_resolved' | 'no_phone_channel' | 'resident_missing' | 'resident_opted_out' | 'no_question' };
+  | { outcome: 'skipped'; reason: 'not_resolved' | 'no_phone_channel' | 'resident_missing' | 'resident_opted_out' | 'no_question' | 'already_asked' };
 
 export interface ResolutionFeedback {
   /**
@@ -81,6 +104,8 @@ export interface ResolutionFeedback {
    */
   prepareQuestion(ticket: Ticket, options: QuestionOptions): Promise<PreparedQuestion>;
   saveQuestionSession(question: Extract<PreparedQuestion, { outcome: 'ready' }>): Promise<void>;
+  /** The commit that was to store the question failed: the resident's previous session comes back. */
+  discardQuestionSession(question: Extract<PreparedQuestion, { outcome: 'ready' }>): Promise<void>;
   /** Schedules the ordinary question for later (a busy resident); false when nothing can schedule it. */
   askLater(ticket: Ticket): Promise<boolean>;
   /**
@@ -103,6 +128,10 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
     if (resident.optedOut) return { outcome: 'skipped', reason: 'resident_opted_out' };
     const now = options.now ?? deps.now();
     const current = await deps.sessions.get(resident.id);
+    if (options.onlyIfUnasked) {
+      const waiting = current !== null && current.flowId === FEEDBACK_FLOW_ID && current.vars.reference === ticket.reference && current.expiresAt > now;
+      if (waiting || ticket.residentConfirmedSolved !== null || ticket.residentRating !== null) return { outcome: 'skipped', reason: 'already_asked' };
+    }
     const isBusy =
       current !== null &&
       current.flowId !== FEEDBACK_FLOW_ID &&
@@ -149,7 +178,7 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
       }),
     );
     if (rows.length === 0) return { outcome: 'skipped', reason: 'no_question' };
-    return { outcome: 'ready', residentId: resident.id, session: started.session, rows, at: new Date(nowMs) };
+    return { outcome: 'ready', residentId: resident.id, session: started.session, previous: current, rows, at: new Date(nowMs) };
   }
 
   /** Saves the session BEFORE the question can be stored (see the module comment). */
@@ -157,8 +186,9 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
     if (question.session) await deps.sessions.save(question.residentId, question.session, question.at);
   }
 
+  /** The question asked later, alone (the resolution notice went out when the ticket was resolved). */
   async function ask(ticket: Ticket, attempt: number): Promise<FeedbackQuestionOutcome> {
-    const question = await prepare(ticket, {});
+    const question = await prepare(ticket, { onlyIfUnasked: true });
     if (question.outcome === 'skipped') return question;
     if (question.outcome === 'busy') {
       if (deps.askLater && attempt < (deps.maxAttempts ?? 6)) {
@@ -177,6 +207,14 @@ export function createResolutionFeedback(deps: ResolutionFeedbackDeps): Resoluti
   return {
     prepareQuestion: prepare,
     saveQuestionSession: saveSession,
+    async discardQuestionSession(question) {
+      if (!question.session) return;
+      const mine = await deps.sessions.get(question.residentId);
+      // Only our own question's session is taken back; a newer conversation stays.
+      if (mine === null || mine.startedAt !== question.session.startedAt || mine.flowId !== FEEDBACK_FLOW_ID) return;
+      if (question.previous) await deps.sessions.save(question.residentId, question.previous, question.at);
+      else await deps.sessions.delete(question.residentId);
+    },
     async askLater(ticket) {
       if (!deps.askLater) return false;
       await deps.askLater(ticket, 2);

@@ -55,6 +55,11 @@ function checkFlowGraph(flows: ReadonlyMap<string, Flow>, flow: Flow, problems: 
     if (ask?.expect === 'choice' && ask.allowText && !ask.options.some((o) => o.value === 'other')) {
       problems.push(`${where}: allowText needs an option with value "other"`);
     }
+    if (ask && (ask.expect === 'choice' || ask.expect === 'yes_no') && ask.recheck) {
+      // A contradiction is measured with the same strict phrases that answered the question.
+      const hasSays = ask.expect === 'choice' ? ask.options.some((o) => o.says) : ask.says !== undefined;
+      if (!ask.prefillFrom || !hasSays) problems.push(`${where}: recheck needs prefillFrom and says phrases`);
+    }
     if (ask && (ask.save.startsWith('_') || (BUILTIN_PARAMS as readonly string[]).includes(ask.save))) {
       problems.push(`${where}: variable "${ask.save}" is reserved`);
     }
@@ -117,6 +122,7 @@ function referencedKeys(flows: ReadonlyMap<string, Flow>): Map<string, string> {
       if (step.ask) {
         keys.set(step.ask.prompt, where);
         if (step.ask.reprompt) keys.set(step.ask.reprompt, where);
+        if ((step.ask.expect === 'choice' || step.ask.expect === 'yes_no') && step.ask.recheck) keys.set(step.ask.recheck, where);
       }
       for (const action of step.do) if ('send' in action) keys.set(action.send, where);
     }

@@ -8,6 +8,19 @@ import { parseAnswer, prefillAnswer, type ParseContext, type ParsedAnswer, type 
 import { evaluateCondition } from './conditions';
 import type { EngineEvent } from './engine-types';
 import { locationOf, runAction } from './flow-actions';
+import {
+  askAgain,
+  askedAgainStep,
+  contradictedOnEntry,
+  finishRecheck,
+  isRechecking,
+  notePrefilled,
+  noteSaid,
+  recheckContradicted,
+  recheckPrompt,
+  wasRechecked,
+  type RecheckThen,
+} from './flow-recheck';
 import type { Ask, Step, Target } from './flow-schema';
 import { MAX_RETRIES, ENGINE_KEYS, optionsKey } from './loaded-flows';
 import { prepareText, startsWithPhrase } from './phrase-matcher';
@@ -57,11 +70,11 @@ export function currentStep(turn: Turn): Step {
   return stepOf(turn, s.flowId, s.stepId);
 }
 
-function parseContext(turn: Turn): ParseContext {
+function parseContext(turn: Turn, stepId?: string): ParseContext {
   const s = session(turn);
   return {
     vocabulary: turn.flows.vocabulary,
-    options: turn.flows.options.get(optionsKey(s.flowId, s.stepId)) ?? [],
+    options: turn.flows.options.get(optionsKey(s.flowId, stepId ?? s.stepId)) ?? [],
     sectors: turn.ctx.locality.sectors,
     listedSectors: sectorListing(turn.ctx.locality.sectors).count,
     nlp: turn.flows.nlp,
@@ -72,7 +85,7 @@ function parseContext(turn: Turn): ParseContext {
 /** Sends the current question again (after AYUDA, ESTADO or IDIOMA mid-flow). */
 export function promptCurrent(turn: Turn): void {
   const step = currentStep(turn);
-  if (step.ask) send(turn, step.ask.prompt);
+  if (step.ask) send(turn, recheckPrompt(turn) ?? step.ask.prompt);
 }
 
 function route(turn: Turn, step: Step, answerKey: string | undefined): Target {
@@ -100,13 +113,22 @@ function applyAnswer(turn: Turn, step: Step & { ask: Ask }, parsed: Accepted): T
 function autoAnswer(turn: Turn, ask: Ask): Accepted | null {
   if (ask.expect === 'sector' && turn.ctx.locality.sectors.length === 0) return { kind: 'skip' };
   if (!('prefillFrom' in ask) || !ask.prefillFrom) return null;
-  const source = session(turn).vars[ask.prefillFrom];
-  if (typeof source !== 'string' || source === '') return null;
   const s = session(turn);
-  const words = makeReply(source, null, 0, turn.flows.vocabulary).words;
+  if (wasRechecked(turn)) {
+    // Asked again after a contradiction: that answer stands.
+    const kept = s.vars[ask.save] ?? null;
+    return kept === null ? { kind: 'skip' } : { kind: 'answer', value: kept, extra: {} };
+  }
+  const source = s.vars[ask.prefillFrom];
+  if (typeof source !== 'string' || source === '') return null;
+  const wordsOf = (text: string) => makeReply(text, null, 0, turn.flows.vocabulary).words;
   const says = turn.flows.says.get(optionsKey(s.flowId, s.stepId)) ?? null;
-  const value = prefillAnswer(ask, source, words, says, parseContext(turn));
-  return value === undefined ? null : { kind: 'answer', value, extra: {} };
+  const value = prefillAnswer(ask, source, wordsOf(source), says, parseContext(turn));
+  if (value === undefined) return null;
+  notePrefilled(turn);
+  // A later reply already said otherwise: ask it (once, with its recheck text) instead of skipping it.
+  if (contradictedOnEntry(turn, value, wordsOf, (stepId) => parseContext(turn, stepId))) return null;
+  return { kind: 'answer', value, extra: {} };
 }
 
 /** Runs the current step's actions, then either stops at its question or names the next target. */
@@ -116,7 +138,7 @@ function enterStep(turn: Turn, options: GoToOptions): Target | null {
   if (!step.ask) return route(turn, step, undefined);
   const auto = autoAnswer(turn, step.ask);
   if (auto) return applyAnswer(turn, step as Step & { ask: Ask }, auto);
-  if (!options.quiet) send(turn, step.ask.prompt);
+  if (!options.quiet) send(turn, recheckPrompt(turn) ?? step.ask.prompt);
   return null;
 }
 
@@ -197,6 +219,13 @@ function fail(turn: Turn, reply: Reply, ask: Ask): void {
     send(turn, ask.reprompt ?? ask.prompt);
     return;
   }
+  if (isRechecking(turn)) {
+    // No usable answer to the question asked again: what the first message said stands.
+    s.retries = 0;
+    const then = finishRecheck(turn);
+    continueAfterRecheck(turn, null, then ?? route(turn, currentStep(turn), String(s.vars[ask.save])));
+    return;
+  }
   s.vars[ask.save] = null;
   const flow = flowOf(turn, s.flowId);
   if (flow.giveUp === 'handoff') return handoff(turn);
@@ -204,12 +233,34 @@ function fail(turn: Turn, reply: Reply, ask: Ask): void {
   goTo(turn, flow.giveUp);
 }
 
+/**
+ * Continues after a reply: first any question of the first message that the reply contradicts
+ * (asked again once, see flow-recheck.ts), then `then`.
+ */
+function continueAfterRecheck(turn: Turn, reply: Reply | null, then: RecheckThen): void {
+  if (recheckContradicted(turn, reply, then, (stepId) => parseContext(turn, stepId))) return;
+  const again = askedAgainStep(then);
+  if (again === null) return goTo(turn, then as Target);
+  // Back to the question the contradicting remark interrupted, without entering it anew.
+  const s = session(turn);
+  s.stepId = again;
+  s.retries = 0;
+  touch(turn);
+  promptCurrent(turn);
+}
+
 /** Answers the current question; an invalid reply is re-prompted and counted toward the give-up limit. */
 export function answerCurrent(turn: Turn, reply: Reply): void {
   const step = currentStep(turn);
   if (!step.ask) throw new FlowRuntimeError(`step "${session(turn).stepId}" does not wait for a reply`);
   const parsed = parseAnswer(step.ask, reply, parseContext(turn));
-  if (parsed.kind === 'invalid') return fail(turn, reply, step.ask);
+  noteSaid(turn, reply);
+  if (parsed.kind === 'invalid') {
+    // A remark that answers nothing here ("¡es toda la calle!") may still contradict the first message.
+    const s = session(turn);
+    if (!isRechecking(turn) && recheckContradicted(turn, reply, askAgain(s.stepId), (stepId) => parseContext(turn, stepId))) return;
+    return fail(turn, reply, step.ask);
+  }
   touch(turn);
   if (parsed.kind === 'ambiguous') {
     // Not a failure: the answer fits two sectors, so the resident picks one ("1 Barrio Alto 2 Alto Perú").
@@ -217,7 +268,10 @@ export function answerCurrent(turn: Turn, reply: Reply): void {
     send(turn, ASK_WHICH_SECTOR_KEY, { first: parsed.candidates[0], second: parsed.candidates[1] });
     return;
   }
-  goTo(turn, applyAnswer(turn, step as Step & { ask: Ask }, parsed));
+  const rechecking = isRechecking(turn);
+  const next = applyAnswer(turn, step as Step & { ask: Ask }, parsed);
+  // A question asked again goes on where the flow was going, not along its own exits.
+  continueAfterRecheck(turn, parsed.kind === 'answer' ? reply : null, (rechecking ? finishRecheck(turn) : null) ?? next);
 }
 
 /** Tries the reply on the current question; false (and nothing changed) when it does not fit. */

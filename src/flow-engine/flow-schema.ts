@@ -81,6 +81,14 @@ const askBase = {
 
 const options = z.array(optionSchema).min(2);
 
+/**
+ * Text that asks a prefilled question once more when a later answer of the same report
+ * contradicts what the first message said (see flows/README.md, "A later answer contradicts the
+ * first message"). It may show the value understood so far, e.g. `{scope, select, home {…}}`.
+ * Only for choice and yes/no questions answered by `prefillFrom` with `says` phrases.
+ */
+const recheckKey = messageKey.optional();
+
 export const askSchema = z.discriminatedUnion('expect', [
   z.strictObject({
     ...askBase,
@@ -98,6 +106,7 @@ export const askSchema = z.discriminatedUnion('expect', [
     allowText: z.boolean().default(false),
     /** Answer from a variable captured earlier (e.g. the first message) when its words match one option. */
     prefillFrom: identifier.optional(),
+    recheck: recheckKey,
   }),
   z.strictObject({ ...askBase, expect: z.literal('multi_choice'), options, prefillFrom: identifier.optional() }),
   z.strictObject({
@@ -106,6 +115,7 @@ export const askSchema = z.discriminatedUnion('expect', [
     /** Answer from earlier free text when it contains one of `says.yes` / `says.no` (and not both). */
     prefillFrom: identifier.optional(),
     says: z.strictObject({ yes: matchWordsSchema.default({}), no: matchWordsSchema.default({}) }).optional(),
+    recheck: recheckKey,
   }),
   z.strictObject({ ...askBase, expect: z.literal('number'), min: z.number().int(), max: z.number().int() }),
   z.strictObject({

@@ -39,9 +39,10 @@ export const ACTION_VARS = ['reference', 'gender_outcome'] as const;
 
 /**
  * Variables the host puts in when it starts a flow itself: the resolution question of an
- * incident (issue 9) names the place and the operator's note.
+ * incident (issue 9) names the place and the operator's note; the one SMS that announces a
+ * ticket's resolution and asks about it (issue 8) carries the operator's note.
  */
-export const HOST_START_VARS = ['incident_place', 'incident_note', 'incident_category'] as const;
+export const HOST_START_VARS = ['incident_place', 'incident_note', 'incident_category', 'resolution_note'] as const;
 
 /** Texts the engine itself sends, outside any flow file. */
 export const ENGINE_KEYS = {

@@ -10,7 +10,9 @@
  */
 import { assertLocalityAccess, canAccessLocality } from '../auth/access-policy';
 import type { AuthenticatedUser } from '../auth/auth-types';
+import type { OutboxMessage } from '../domain/message';
 import type { Ticket, TimelineEntry } from '../domain/ticket';
+import type { PreparedQuestion, ResolutionFeedback } from '../feedback/resolution-feedback';
 import type { Translator } from '../i18n/translator';
 import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
 import { REFERENCE_DIGITS } from '../domain/reference';
@@ -37,6 +39,12 @@ export interface TicketServiceDeps {
    * jobs). Its failure is logged, never undoes the action.
    */
   onTicketChanged?: (ticket: Ticket, action: TicketActionInput) => void | Promise<void>;
+  /**
+   * The "was it solved?" question, sent IN the resolution notice (one SMS, issue 8 §7) when the
+   * resident can be asked now; a busy resident gets the plain notice and the question later.
+   * Without it a resolution sends the plain notice only.
+   */
+  resolutionFeedback?: Pick<ResolutionFeedback, 'prepareQuestion' | 'saveQuestionSession' | 'discardQuestionSession' | 'askLater'>;
   /** Days a closed ticket may still be reopened (lifecycle default 7). */
   reopenWindowDays?: number;
   /** Messages each way shown in a ticket's transcript (default 200). */
@@ -72,6 +80,11 @@ export function conversationOwner(
 }
 
 const CANNED_PREFIX = 'canned.';
+
+type ReadyQuestion = Extract<PreparedQuestion, { outcome: 'ready' }>;
+
+/** What a resolution says to the resident: the question in the notice, the notice now and the question later, or the notice alone. */
+type ResolutionQuestion = { kind: 'with_notice'; question: ReadyQuestion } | { kind: 'later' } | { kind: 'none' };
 
 export function createTicketService(deps: TicketServiceDeps): TicketService {
   const { repo } = deps;
@@ -134,6 +147,25 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
 
   function markNotice(entries: TimelineEntry[], data: Record<string, unknown>): TimelineEntry[] {
     return entries.map((entry, index) => (index === entries.length - 1 ? { ...entry, data: { ...entry.data, ...data } } : entry));
+  }
+
+  /**
+   * Prepares the resolution's question before the resolution is stored, its session saved, so
+   * one row can carry both. A failure here never blocks the resolution: the notice goes alone.
+   */
+  async function resolutionQuestion(resolved: Ticket, note: string, outboxId: string, now: string): Promise<ResolutionQuestion> {
+    const feedback = deps.resolutionFeedback;
+    if (!feedback) return { kind: 'none' };
+    try {
+      const prepared = await feedback.prepareQuestion(resolved, { vars: { resolution_note: note }, firstOutboxId: outboxId, now });
+      if (prepared.outcome === 'busy') return { kind: 'later' };
+      if (prepared.outcome !== 'ready') return { kind: 'none' };
+      await feedback.saveQuestionSession(prepared);
+      return { kind: 'with_notice', question: prepared };
+    } catch (error) {
+      deps.logger.error({ ticketId: resolved.id, err: error }, 'resolution question not prepared; the notice goes alone');
+      return { kind: 'none' };
+    }
   }
 
   return {
@@ -233,8 +265,16 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       });
 
       let timeline = result.timeline;
-      const outbox = [];
-      if (result.notify) {
+      const outbox: OutboxMessage[] = [];
+      let question: ResolutionQuestion = { kind: 'none' };
+      if (result.notify && lifecycleAction.type === 'resolve') {
+        question = await resolutionQuestion({ ...ticket, ...result.patch }, lifecycleAction.note, deps.newId(), now);
+      }
+      if (question.kind === 'with_notice') {
+        // One SMS announces the resolution and asks whether it was solved.
+        outbox.push(...question.question.rows);
+        timeline = markNotice(timeline, { residentNotified: true, outboxId: question.question.rows[0]!.id, feedbackAsked: true });
+      } else if (result.notify) {
         const [locality, recentInbound] = await Promise.all([
           repo.getLocality(ticket.localityId),
           resident ? repo.listInboundByResident(resident.id, { limit: 20 }) : Promise.resolve([]),
@@ -264,11 +304,17 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         const patch = { ...result.patch, updatedAt: laterThan(now, ticket.updatedAt) };
         await repo.commit({ ticketUpdates: [{ id: ticket.id, patch, expectedUpdatedAt: ticket.updatedAt }], timeline, outbox });
       } catch (error) {
+        if (question.kind === 'with_notice') {
+          // The question was never stored: the resident keeps the conversation they had.
+          await deps.resolutionFeedback?.discardQuestionSession(question.question).catch((discardError: unknown) => {
+            deps.logger.warn({ ticketId: ticket.id, err: discardError }, 'could not take back the resolution question session');
+          });
+        }
         if (error instanceof StaleTicketError) throw await changedSince(ticket.id, ticket.updatedAt);
         throw error;
       }
       deps.logger.info(
-        { ticketId: ticket.id, userId: user.id, action: action.type, outboxId: outbox[0]?.id ?? null },
+        { ticketId: ticket.id, userId: user.id, action: action.type, outboxId: outbox[0]?.id ?? null, ...(lifecycleAction.type === 'resolve' ? { feedbackQuestion: question.kind } : {}) },
         'ticket action applied',
       );
       if (outbox.length > 0) {
@@ -279,6 +325,12 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       }
 
       const updated = (await repo.getTicket(ticket.id)) ?? ({ ...ticket, ...result.patch } as Ticket);
+      if (question.kind === 'later') {
+        // The resident is busy with another report: the notice went alone, the question follows later.
+        await deps.resolutionFeedback?.askLater(updated).catch((error: unknown) => {
+          deps.logger.error({ ticketId: ticket.id, err: error }, 'could not schedule the later resolution question');
+        });
+      }
       if (deps.onTicketChanged) {
         try {
           await deps.onTicketChanged(updated, action);

@@ -116,12 +116,11 @@ describe('operator console in a browser', () => {
     await page.close();
   });
 
-  it('replies and resolves with a note through plain forms; the phone gets the reply, the resolution and "was it solved?"', async () => {
+  it('replies and resolves with a note through plain forms; the phone gets the reply, then ONE SMS with the resolution and "was it solved?"', async () => {
     const sms = (key: string, params: Record<string, string>) => adaptForChannel(server.translator.render(key, 'es', params), 'sms');
     const expectedReply = sms('notify.operator_reply', { reference, text: REPLY });
-    const expectedResolution = sms('notify.resolved', { reference, note: RESOLUTION });
-    const expectedQuestion = sms('feedback.ask_solved', { reference });
-    expect(expectedQuestion).toMatch(/1 Si\n2 No$/);
+    const expectedResolution = sms('feedback.resolved_ask_solved', { reference, resolution_note: RESOLUTION });
+    expect(expectedResolution).toMatch(/^Su reclamo \d+ fue resuelto\. .*\n1 Si\n2 No$/s);
     const page = await loginPage();
     await logIn(page);
     await page.click(`a:text("${reference}")`);
@@ -139,9 +138,12 @@ describe('operator console in a browser', () => {
     await page.click('button:text("Resolver")');
     await expect(page.textContent('.flash.ok')).resolves.toContain('Reclamo resuelto.');
     await expect(page.textContent('h1')).resolves.toContain('Resuelto');
-    await server.waitForPhoneMessages(RESIDENT, before + 3);
-    // Queued back to back: sending is ordered per resident, so the notice comes before the question.
-    expect(server.phoneMessages(RESIDENT).slice(before + 1)).toEqual([expectedResolution, expectedQuestion]);
+    await server.waitForPhoneMessages(RESIDENT, before + 2);
+    expect(server.phoneMessages(RESIDENT).slice(before + 1)).toEqual([expectedResolution]);
+    // The store holds every message the resolution will ever send: just that one.
+    const ticket = await server.repo.findTicketByReference(reference);
+    const rows = await server.repo.listOutboxByResident(ticket!.residentId, { limit: 50 });
+    expect(rows.filter((row) => row.createdAt >= ticket!.resolvedAt!).map((row) => row.body)).toEqual([expectedResolution]);
 
     // The only script is the reply box's segment counter, from our own origin (progressive enhancement).
     expect(await page.locator('script').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('src')))).toEqual([

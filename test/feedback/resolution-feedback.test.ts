@@ -69,9 +69,7 @@ describe('the resident is asked whether the problem was solved', () => {
       now,
       newId,
       logger: testLogger,
-      onTicketChanged: async (ticket, action) => {
-        if (action.type === 'resolve') await feedback.onTicketResolved(ticket);
-      },
+      resolutionFeedback: feedback,
     });
   });
   afterAll(async () => {
@@ -118,18 +116,69 @@ describe('the resident is asked whether the problem was solved', () => {
     return rows.filter((row) => row !== null && row.userId !== null);
   }
 
-  it('queues "was it solved? 1 Yes 2 No" right after the resolution notice, in the resident’s language and channel', async () => {
+  it('announces the resolution and asks "was it solved? 1 Yes 2 No" in ONE message, in the resident’s language and channel', async () => {
     const { resident, ticket } = await resolvedTicket({ language: 'en', lastWhatsappInboundAt: now() });
-    const rows = (await h.repo.listOutboxByResident(resident.id, { limit: 10 })).reverse();
+    const rows = await h.repo.listOutboxByResident(resident.id, { limit: 10 });
 
     expect(rows.map((row) => [row.kind, row.body])).toEqual([
-      ['status_change', h.translator.render('notify.resolved', 'en', { reference: ticket.reference, note: 'Se cambió la válvula' })],
-      ['feedback_question', h.translator.render('feedback.ask_solved', 'en', { reference: ticket.reference })],
+      ['feedback_question', "Your report " + ticket.reference + " was resolved. Operator's note: Se cambió la válvula\nWas your problem solved?\n1 Yes\n2 No"],
     ]);
-    expect(rows[1]).toMatchObject({ channel: 'whatsapp', toPhone: resident.phone, residentId: resident.id, ticketId: ticket.id });
-    expect(rows[1]!.createdAt > rows[0]!.createdAt).toBe(true);
-    expect((await h.queuedOutbox()).map((row) => row.id)).toEqual(expect.arrayContaining(rows.map((row) => row.id)));
-    expect(await sessions.get(resident.id)).toMatchObject({ flowId: 'resolution_feedback', vars: { reference: ticket.reference } });
+    expect(rows[0]).toMatchObject({ channel: 'whatsapp', toPhone: resident.phone, residentId: resident.id, ticketId: ticket.id });
+    expect((await h.queuedOutbox()).map((row) => row.id)).toContain(rows[0]!.id);
+    // The timeline's resolution points at the message that told the resident.
+    const resolved = (await h.repo.listTimeline(ticket.id)).find((entry) => entry.type === 'resolved');
+    expect(resolved?.data).toMatchObject({ residentNotified: true, outboxId: rows[0]!.id, feedbackAsked: true });
+    expect(await sessions.get(resident.id)).toMatchObject({
+      flowId: 'resolution_feedback',
+      stepId: 'announce_and_ask_solved',
+      vars: { reference: ticket.reference, resolution_note: 'Se cambió la válvula' },
+    });
+  });
+
+  it('a resident busy with another report gets the notice alone at once, and the question is scheduled for later', async () => {
+    const later: Array<{ ticketId: string; attempt: number }> = [];
+    const patient = makeFeedback({ askLater: async (t, attempt) => void later.push({ ticketId: t.id, attempt }) });
+    const service = createTicketService({ repo: h.repo, translator: h.translator, dispatcher: h.dispatcher, now, newId, logger: testLogger, resolutionFeedback: patient });
+    const busy = await h.addResident();
+    const operator = await h.addUser({ role: 'operator' });
+    const ticket = await h.addTicket({ residentId: busy.id, resolutionDueAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await sessions.save(busy.id, { flowId: 'outage', stepId: 'since', language: 'es', vars: {}, retries: 0, startedAt: now(), lastActivityAt: now(), expiresAt: new Date(Date.now() + 600_000).toISOString() }, new Date());
+
+    await service.perform(toAuthenticatedUser(operator), ticket.id, { type: 'resolve', note: 'Listo' });
+
+    const rows = await h.repo.listOutboxByResident(busy.id, { limit: 10 });
+    expect(rows.map((row) => [row.kind, row.body])).toEqual([['status_change', `Su reclamo ${ticket.reference} fue resuelto. Nota del operador: Listo`]]);
+    expect(later).toEqual([{ ticketId: ticket.id, attempt: 2 }]);
+    expect((await sessions.get(busy.id))?.flowId).toBe('outage');
+  });
+
+  it('a resolution whose commit fails gives the resident back the conversation they had, and sends nothing', async () => {
+    const resident = await h.addResident();
+    const operator = await h.addUser({ role: 'operator' });
+    const ticket = await h.addTicket({ residentId: resident.id, resolutionDueAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const gender = { flowId: 'gender', stepId: 'ask', language: 'es' as const, vars: {}, retries: 0, startedAt: now(), lastActivityAt: now(), expiresAt: new Date(Date.now() + 600_000).toISOString() };
+    await sessions.save(resident.id, gender, new Date());
+    const failing = Object.assign(Object.create(h.repo) as typeof h.repo, {
+      commit: async () => {
+        throw new Error('disk full');
+      },
+    });
+    const service = createTicketService({ repo: failing, translator: h.translator, dispatcher: h.dispatcher, now, newId, logger: testLogger, resolutionFeedback: feedback });
+
+    await expect(service.perform(toAuthenticatedUser(operator), ticket.id, { type: 'resolve', note: 'Listo' })).rejects.toThrow('disk full');
+
+    expect(await sessions.get(resident.id)).toEqual(gender);
+    expect(await h.repo.listOutboxByResident(resident.id, { limit: 5 })).toEqual([]);
+    expect((await h.repo.getTicket(ticket.id))?.status).toBe('open');
+  });
+
+  it('the later question is not asked again while the resolution’s own question waits, nor after it was answered', async () => {
+    const { resident, ticket } = await resolvedTicket();
+    expect(await feedback.onTicketResolved(ticket, { attempt: 2 })).toEqual({ outcome: 'skipped', reason: 'already_asked' });
+    await answer(resident, '1');
+    await sessions.delete(resident.id);
+    expect(await feedback.onTicketResolved((await h.repo.getTicket(ticket.id))!, { attempt: 2 })).toEqual({ outcome: 'skipped', reason: 'already_asked' });
+    expect(await h.repo.listOutboxByResident(resident.id, { limit: 10 })).toHaveLength(2);
   });
 
   it('"2" (No) at once reopens the ticket with a new resolution deadline and alerts the assigned operator', async () => {

@@ -54,6 +54,13 @@ describe('checks on broken flow files', () => {
     ]);
   });
 
+  it('reports a recheck on a question that is not answered from earlier words by says phrases, and a recheck text no locale has', () => {
+    const flow = VALID_MAIN_MENU.replace('      save: topic\n', '      save: topic\n      recheck: fixture.recheck\n');
+    const problems = check({ 'main_menu.yaml': flow }).problems;
+    expect(problems).toContain('main_menu/choose: recheck needs prefillFrom and says phrases');
+    expect(problems).toContain('main_menu/choose: text "fixture.recheck" is missing in es.json');
+  });
+
   it('reports a text key missing from a locale', () => {
     const flow = VALID_MAIN_MENU.replace('send: fixture.done', 'send: fixture.nowhere');
     const problems = check({ 'main_menu.yaml': flow }).problems;

@@ -59,6 +59,14 @@ const REALISTIC: Record<string, string | number> = {
   topic: 'billing',
   first: 'San Juan Bautista',
   second: 'Villa María del Triunfo',
+  // Issue 8: what the first message said, shown when a later answer contradicts it, and the
+  // operator's note in the one SMS that announces a resolution and asks about it.
+  scope: 'home',
+  since: 'yesterday',
+  size: 'flood',
+  area: 'inside',
+  overflowing: 'true',
+  resolution_note: 'Se cambió la tubería en Jr. Lima cuadra 3; el servicio quedó normal desde las 4 pm',
   // Incidents and planned-cut notices (issue 9).
   place: 'San Juan Bautista',
   incident_place: 'San Juan Bautista',

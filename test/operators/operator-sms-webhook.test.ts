@@ -62,8 +62,12 @@ describe('an operator works tickets by SMS through the webhook', () => {
     expect(await h.sayFrom(operator.phone!, `RESUELTO ${reference} Se cambió la válvula`)).toEqual([es('operator.resolved', { reference })]);
     const ticket = await h.repo.findTicketByReference(reference);
     expect(ticket).toMatchObject({ status: 'resolved', resolutionNote: 'Se cambió la válvula', acknowledgedAt: expect.any(String) });
+    // One SMS announces the resolution and asks whether it was solved (issue 8 §7).
     const lastTwo = (await h.repliesTo(resident)).slice(-2).map((row) => row.body);
-    expect(lastTwo).toEqual([es('notify.resolved', { reference, note: 'Se cambió la válvula' }), es('feedback.ask_solved', { reference })]);
+    expect(lastTwo).toEqual([
+      es('notify.operator_reply', { reference, text: 'Mañana a las 9 pasa el gasfitero' }),
+      es('feedback.resolved_ask_solved', { reference, resolution_note: 'Se cambió la válvula' }),
+    ]);
 
     const timeline = (await h.repo.listTimeline(ticket!.id)).map((entry) => [entry.type, entry.actor]);
     expect(timeline).toEqual(

@@ -84,12 +84,25 @@ describe('the running service (aguavoz start), end to end', () => {
     expect(await next.getState()).toBe('delayed');
   });
 
-  it('a resolution by SMS asks the resident; their "2" (No) reopens the ticket, with a new deadline scheduled, and alerts the operator', async () => {
+  /** What the store holds for `phone` since `since`: every message the system will send them. */
+  async function outboxSince(phone: string, since: string) {
+    const who = await h.repo.findResidentByPhone(phone);
+    return (await h.repo.listOutboxByResident(who!.id, { limit: 50 })).filter((row) => row.createdAt >= since).map((row) => row.body);
+  }
+
+  it('a resolution by SMS is announced in ONE SMS that also asks "was it solved?"; the "2" (No) to it reopens the ticket, with a new deadline scheduled, and alerts the operator', async () => {
     const operator = await h.addStaff({ role: 'operator' });
     const resident = newPhone();
     const ticket = await reportOutage(resident);
+    const resolvedFrom = new Date().toISOString();
     await say(operator.phone!, `RESUELTO ${ticket.reference} Se cambió la válvula`);
-    await h.waitFor('"was it solved?"', () => h.phoneMessages(resident).includes(h.text('feedback.ask_solved', { reference: ticket.reference })));
+    const combined = h.text('feedback.resolved_ask_solved', { reference: ticket.reference, resolution_note: 'Se cambió la válvula' });
+    expect(combined).toBe(`Su reclamo ${ticket.reference} fue resuelto. Nota del operador: Se cambio la valvula\n¿Se resolvio su problema?\n1 Si\n2 No`);
+    await h.waitFor('the one resolution SMS', () => h.phoneMessages(resident).includes(combined));
+    // The operator's command is processed (and its hooks have run): nothing else was stored for the resident.
+    expect(await outboxSince(resident, resolvedFrom)).toEqual([combined]);
+    expect(h.phoneMessages(resident)).not.toContain(h.text('notify.resolved', { reference: ticket.reference, note: 'Se cambió la válvula' }));
+    expect(h.phoneMessages(resident)).not.toContain(h.text('feedback.ask_solved', { reference: ticket.reference }));
 
     await say(resident, '2');
 
@@ -102,6 +115,20 @@ describe('the running service (aguavoz start), end to end', () => {
     await h.waitFor('the reopened alert to the operator', () => h.phoneMessages(operator.phone!).includes(alert));
   });
 
+  it('a "1" (Yes) to the one resolution SMS records that it was solved and asks for the rating', async () => {
+    const operator = await h.addStaff({ role: 'operator' });
+    const resident = newPhone();
+    const ticket = await reportOutage(resident);
+    await say(operator.phone!, `RESUELTO ${ticket.reference} Listo`);
+    await h.waitFor('the one resolution SMS', () => h.phoneMessages(resident).includes(h.text('feedback.resolved_ask_solved', { reference: ticket.reference, resolution_note: 'Listo' })));
+
+    await say(resident, '1');
+
+    expect(await h.repo.getTicket(ticket.id)).toMatchObject({ status: 'resolved', residentConfirmedSolved: true, residentRating: null });
+    await h.waitFor('the rating question', () => h.phoneMessages(resident).includes(h.text('feedback.ask_rating')));
+    expect((await h.repo.listTimeline(ticket.id)).at(-1)).toMatchObject({ type: 'resident_feedback', actor: 'resident', data: { solved: true, rating: null, reopened: false } });
+  });
+
   /** A resident with a ticket who has started another report, and the operator resolving the first by SMS. */
   async function resolvedWhileBusy() {
     const operator = await h.addStaff({ role: 'operator' });
@@ -109,10 +136,15 @@ describe('the running service (aguavoz start), end to end', () => {
     const ticket = await reportOutage(resident);
     await say(resident, 'hola');
     await say(resident, '1');
+    const resolvedFrom = new Date().toISOString();
     await say(operator.phone!, `RESUELTO ${ticket.reference} Listo`);
     const retry = await h.waitFor('the ask-feedback retry job', () => h.container.queues.maintenance.getJob(`${ASK_FEEDBACK_JOB}-${ticket.id}-2`));
     expect(retry.data).toEqual({ ticketId: ticket.id, attempt: 2 });
     expect(await retry.getState()).toBe('delayed');
+    // The resolution itself is told at once, alone: the question waits for the other report.
+    const notice = h.text('notify.resolved', { reference: ticket.reference, note: 'Listo' });
+    await h.waitFor('the resolution notice', () => h.phoneMessages(resident).includes(notice));
+    expect(await outboxSince(resident, resolvedFrom)).toEqual([`Su reclamo ${ticket.reference} fue resuelto. Nota del operador: Listo`]);
     return { operator, resident, ticket, retry };
   }
 
@@ -129,7 +161,13 @@ describe('the running service (aguavoz start), end to end', () => {
     await retry.promote();
 
     await h.waitFor('the question asked by the retry', () => h.phoneMessages(resident).includes(question));
-    expect(await h.container.sessions.get(who!.id)).toMatchObject({ flowId: 'resolution_feedback', vars: { reference: ticket.reference } });
+    expect(await h.container.sessions.get(who!.id)).toMatchObject({ flowId: 'resolution_feedback', stepId: 'ask_solved', vars: { reference: ticket.reference } });
+    // Once: the notice, then the question, and neither again.
+    expect(h.phoneMessages(resident).filter((text) => text === question)).toHaveLength(1);
+    expect(h.phoneMessages(resident).filter((text) => text === h.text('notify.resolved', { reference: ticket.reference, note: 'Listo' }))).toHaveLength(1);
+
+    await say(resident, '2');
+    expect(await h.repo.getTicket(ticket.id)).toMatchObject({ status: 'open', residentConfirmedSolved: false });
   });
 
   it('drops the ask-feedback retry of a ticket that is not resolved any more (reopened meanwhile)', async () => {

@@ -75,9 +75,8 @@ export async function createOperatorHarness(options: { label: string }): Promise
     now,
     newId,
     logger: testLogger,
-    onTicketChanged: async (ticket, action) => {
-      if (action.type === 'resolve') await feedback.onTicketResolved(ticket);
-    },
+    // As the composition root wires it: the resolution notice carries the question (one SMS).
+    resolutionFeedback: feedback,
   });
   const commands = createOperatorCommandHandler({ repo: h.repo, ticketService, translator: h.translator, now, newId, logger: testLogger });
   const operatorInbound = createOperatorInbound({ repo: h.repo, commands, dispatcher, logger: testLogger, now, translator: h.translator, newId });
