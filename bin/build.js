@@ -27,3 +27,6 @@ cpSync(path.join(root, 'src', 'charts', 'vega-svg-worker.mjs'), path.join(root, 
 // The free-text classifier, trained from nlp/corpus and serialized (dist/nlp-model.json).
 const nlp = spawnSync(process.execPath, [path.join(root, 'bin', 'aguavoz.js'), 'nlp', 'build'], { stdio: 'inherit', cwd: root });
 if (nlp.status !== 0) process.exit(nlp.status ?? 1);
+// The flows and locales, checked in full once here so start-up can trust them (dist/checked-content.json).
+const flows = spawnSync(process.execPath, [path.join(root, 'bin', 'aguavoz.js'), 'flows', 'build', '--out', path.join(root, 'dist', 'checked-content.json')], { stdio: 'inherit', cwd: root });
+if (flows.status !== 0) process.exit(flows.status ?? 1);

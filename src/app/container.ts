@@ -8,6 +8,7 @@ import { hasTwilioCredentials, type Config } from '../config/config';
 import { createConversationProcessor, type ConversationProcessor } from '../conversation/conversation-processor';
 import { createResidentLock } from '../shared/resident-lock';
 import { createSessionStore, type SessionStore } from '../conversation/session-store';
+import { readCheckedContent } from '../flow-engine/checked-content';
 import { loadFlows } from '../flow-engine/flow-loader';
 import type { LoadedFlows } from '../flow-engine/loaded-flows';
 import { createTranslator, type Translator } from '../i18n/translator';
@@ -35,7 +36,7 @@ import { newId } from '../shared/ids';
 import { createLogger, type Logger } from '../shared/logger';
 import { createRepository } from '../store/create-repository';
 import type { Repository } from '../store/repository';
-import { FLOWS_DIR, LOCALES_DIR } from './paths';
+import { CHECKED_CONTENT_FILE, FLOWS_DIR, LOCALES_DIR } from './paths';
 import { createOpen311KeyService, type Open311KeyService } from '../open311/open311-keys';
 import { createOpen311Intake, type Open311Intake } from '../open311/open311-intake';
 import { createSvgChartRenderer, type SvgChartRenderer } from '../charts/svg-chart-renderer';
@@ -154,8 +155,10 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     queue.on('error', (error: Error) => logger.warn({ queue: name, err: { message: error.message } }, 'queue connection error'));
   }
 
-  const translator = createTranslator({ localesDir: options.localesDir ?? LOCALES_DIR });
-  const flows = loadFlows({ flowsDir: options.flowsDir ?? FLOWS_DIR, translator });
+  // What the build checked is trusted while unchanged (start-up under 1 s, issue 11).
+  const checked = readCheckedContent(CHECKED_CONTENT_FILE);
+  const translator = createTranslator({ localesDir: options.localesDir ?? LOCALES_DIR, trustedLocaleHashes: checked?.localeHashes });
+  const flows = loadFlows({ flowsDir: options.flowsDir ?? FLOWS_DIR, translator, checked: checked?.flows });
   const transport = options.transport ?? createTransportFromConfig({ config, logger, defaultFromPhone: config.TWILIO_FROM_NUMBER });
   const dispatcher = createSendDispatcher({ queue: queues.send, logger });
   const sessions = createSessionStore({ redis, prefix });

@@ -8,3 +8,5 @@ export const LOCALES_DIR = join(PROJECT_ROOT, 'locales');
 export const NLP_CORPUS_DIR = join(PROJECT_ROOT, 'nlp', 'corpus');
 /** Where a model serialized by `npm run build` is looked for first. */
 export const NLP_BUILT_MODEL = join(PROJECT_ROOT, 'dist', 'nlp-model.json');
+/** Flows and locales checked by `npm run build`, trusted at start-up while unchanged (checked-content.ts). */
+export const CHECKED_CONTENT_FILE = join(PROJECT_ROOT, 'dist', 'checked-content.json');

@@ -70,6 +70,15 @@ flows
     process.exitCode = runFlowsCheck({ flowsDir: options.flows, localesDir: options.locales });
   });
 
+flows
+  .command('build')
+  .description('check the flows and locales in full and record them for start-up (npm run build does this)')
+  .option('--out <file>', 'where to write it', 'dist/checked-content.json')
+  .action(async (options: { out: string }) => {
+    const { runFlowsBuild } = await import('./flows-build-command');
+    process.exitCode = runFlowsBuild(options);
+  });
+
 registerLocalityCommands(program);
 registerUserCommands(program);
 registerNlpCommands(program);

@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { z } from 'zod';
 import type { Translator } from '../i18n/translator';
 import { checkGraph } from './flow-graph-check';
@@ -19,6 +19,7 @@ import { prepareVocabulary, prepareWords } from './prepared-vocabulary';
 import { NLP_BUILT_MODEL, NLP_CORPUS_DIR } from '../app/paths';
 import { loadNlpModel } from '../nlp/nlp-model-store';
 import type { NlpModel } from '../nlp/nlp-model';
+import { flowsFingerprint, type CheckedFlows } from './checked-content';
 import { answersFileSchema, intentsFileSchema, keywordsFileSchema, type Vocabulary } from './vocabulary-schema';
 
 export class FlowValidationError extends Error {
@@ -38,6 +39,11 @@ export interface LoadFlowsOptions {
   nlp?: NlpModel;
   /** Defaults to the repository's `nlp/corpus/train.tsv`. */
   nlpTrainFile?: string;
+  /**
+   * Flows the build already read and checked (`dist/checked-content.json`): used instead of
+   * reading the files when their fingerprint still matches, else ignored.
+   */
+  checked?: CheckedFlows | null;
 }
 
 export interface CollectedFlows {
@@ -53,7 +59,9 @@ function formatIssues(file: string, error: z.ZodError): string[] {
 
 function readYaml(file: string, problems: string[]): unknown {
   try {
-    return parseYaml(readFileSync(file, 'utf8'));
+    // Loaded here, not at start-up: a checked build never parses YAML (checked-content.ts).
+    const { parse } = require('yaml') as typeof Yaml;
+    return parse(readFileSync(file, 'utf8'));
   } catch (err) {
     problems.push(`${file}: cannot parse YAML: ${(err as Error).message.split('\n')[0]}`);
     return undefined;
@@ -110,9 +118,44 @@ export function collectFlows(options: LoadFlowsOptions): CollectedFlows {
   return { flows, vocabulary, problems, warnings };
 }
 
+/** The build's checked flows, when the files and locales are still the ones it checked. */
+function stillChecked(options: LoadFlowsOptions): CheckedFlows | null {
+  const { checked } = options;
+  if (!checked) return null;
+  const fingerprint = flowsFingerprint(options.flowsDir, options.vocabularyDir ?? join(options.flowsDir, 'vocabulary'), options.translator.contentHash);
+  return fingerprint === checked.fingerprint ? checked : null;
+}
+
+/** Every message key's ICU arguments, in any language. */
+function argumentsOfMessages(translator: Translator): Map<string, readonly string[]> {
+  const messageArguments = new Map<string, readonly string[]>();
+  for (const language of translator.languages) {
+    for (const key of translator.keys(language)) {
+      if (!messageArguments.has(key)) messageArguments.set(key, translator.argumentNames(key));
+    }
+  }
+  return messageArguments;
+}
+
+/** Reads and checks the flows in full, for the build to store (`aguavoz flows build`). */
+export function checkFlowsForBuild(options: Omit<LoadFlowsOptions, 'checked'>): CheckedFlows {
+  const collected = collectFlows(options);
+  if (collected.problems.length > 0 || !collected.vocabulary) throw new FlowValidationError(collected.problems);
+  return {
+    fingerprint: flowsFingerprint(options.flowsDir, options.vocabularyDir ?? join(options.flowsDir, 'vocabulary'), options.translator.contentHash),
+    flows: [...collected.flows],
+    vocabulary: collected.vocabulary,
+    warnings: collected.warnings,
+    messageArguments: [...argumentsOfMessages(options.translator)].map(([key, names]) => [key, [...names]]),
+  };
+}
+
 /** Loads, validates and prepares every flow; throws FlowValidationError listing all problems. */
 export function loadFlows(options: LoadFlowsOptions): LoadedFlows {
-  const collected = collectFlows(options);
+  const checked = stillChecked(options);
+  const collected: CollectedFlows = checked
+    ? { flows: new Map(checked.flows), vocabulary: checked.vocabulary, problems: [], warnings: checked.warnings }
+    : collectFlows(options);
   if (collected.problems.length > 0 || !collected.vocabulary) throw new FlowValidationError(collected.problems);
   const vocabulary = prepareVocabulary(collected.vocabulary);
   const prepared = new Map<string, ReturnType<typeof preparePhrase>[][]>();
@@ -133,11 +176,6 @@ export function loadFlows(options: LoadFlowsOptions): LoadedFlows {
   const nlp =
     options.nlp ??
     loadNlpModel({ trainFile: options.nlpTrainFile ?? join(NLP_CORPUS_DIR, 'train.tsv'), vocabulary, builtModelFile: NLP_BUILT_MODEL });
-  const messageArguments = new Map<string, readonly string[]>();
-  for (const language of options.translator.languages) {
-    for (const key of options.translator.keys(language)) {
-      if (!messageArguments.has(key)) messageArguments.set(key, options.translator.argumentNames(key));
-    }
-  }
+  const messageArguments = checked ? new Map<string, readonly string[]>(checked.messageArguments) : argumentsOfMessages(options.translator);
   return { flows: collected.flows, vocabulary, options: prepared, says, nlp, messageArguments, warnings: collected.warnings };
 }

@@ -11,12 +11,15 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { LANGUAGES, type Language } from '../domain/resident';
+import { contentHash } from '../shared/content-hash';
 import { collectArgumentNames } from './message-arguments';
 import type { MessageSource } from './message-source';
 
 export type MessageParams = Record<string, string | number>;
 
 export interface Translator {
+  /** sha256 over every locale file loaded: what checks made against these texts are valid for. */
+  readonly contentHash: string;
   /** Languages that have a locale file, Spanish first. */
   readonly languages: readonly Language[];
   /** Renders `key` in `language`, falling back to Spanish when the language lacks the key. */
@@ -60,6 +63,16 @@ export class MissingMessageError extends Error {
 interface LocaleData {
   messages: Map<string, string>;
   draft: boolean;
+  hash: string;
+}
+
+export interface TranslatorOptions {
+  localesDir: string;
+  /**
+   * Hashes of locale files whose every message the build already compiled
+   * (`dist/checked-content.json`): those are not compiled again at start-up. Any other file is.
+   */
+  trustedLocaleHashes?: readonly string[];
 }
 
 /** Flattens nested objects to dotted keys; top-level keys starting with `_` are metadata. */
@@ -78,17 +91,20 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>, probl
   }
 }
 
-function loadLocale(file: string, language: Language): LocaleData {
+function loadLocale(file: string, language: Language, trusted: ReadonlySet<string>): LocaleData {
   let raw: unknown;
+  const content = readFileSync(file, 'utf8');
+  const hash = contentHash(content);
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(content);
   } catch (err) {
     throw new LocaleFileError(file, [`cannot parse JSON: ${(err as Error).message}`]);
   }
   const messages = new Map<string, string>();
   const problems: string[] = [];
   flatten(raw, '', messages, problems);
-  for (const [key, text] of messages) {
+  // Compiling every message proves the file valid; the build did so for a trusted hash.
+  for (const [key, text] of trusted.has(hash) ? [] : messages) {
     try {
       new IntlMessageFormat(text, ICU_LOCALES[language]);
     } catch (err) {
@@ -97,14 +113,15 @@ function loadLocale(file: string, language: Language): LocaleData {
   }
   if (problems.length > 0) throw new LocaleFileError(file, problems);
   const meta = (raw as Record<string, unknown>)._meta as Record<string, unknown> | undefined;
-  return { messages, draft: meta?.status === 'draft' };
+  return { messages, draft: meta?.status === 'draft', hash };
 }
 
-export function createTranslator(options: { localesDir: string }): Translator {
+export function createTranslator(options: TranslatorOptions): Translator {
   const locales = new Map<Language, LocaleData>();
+  const trusted = new Set(options.trustedLocaleHashes ?? []);
   for (const language of LANGUAGES) {
     const file = join(options.localesDir, `${language}.json`);
-    if (existsSync(file)) locales.set(language, loadLocale(file, language));
+    if (existsSync(file)) locales.set(language, loadLocale(file, language, trusted));
   }
   if (!locales.has(FALLBACK_LANGUAGE)) {
     throw new LocaleFileError(join(options.localesDir, `${FALLBACK_LANGUAGE}.json`), ['the Spanish locale is required']);
@@ -120,6 +137,7 @@ export function createTranslator(options: { localesDir: string }): Translator {
   }
 
   return {
+    contentHash: contentHash([...locales].map(([language, data]) => `${language}:${data.hash}`).join('\n')),
     languages: LANGUAGES.filter((l) => locales.has(l)),
     render(key, language, params = {}) {
       const found = find(key, language);
