@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     TWILIO_FROM_NUMBER: '+51900000000',
     ADMIN_PASSWORD: `bench-${runId}-password`,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    // BENCH_SERVICE_ENV='SQLITE_STORE_THREAD=true INBOUND_CONCURRENCY=32': settings to compare.
+    ...Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string])),
   };
   const serviceCommand = [process.execPath, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), join(SERVICE_ROOT, 'bin', 'aguavoz.js'), 'start'];
   const startService = () =>

@@ -12,7 +12,7 @@ import { createIncidentWorker, installIncidentJobs } from '../incidents/incident
 
 export async function startWorkers(container: Container): Promise<{ close(): Promise<void> }> {
   const { bullmqRedis: connection, prefix, logger, repo } = container;
-  const inbound = createInboundWorker({ connection, prefix, processor: container.processor, logger });
+  const inbound = createInboundWorker({ connection, prefix, processor: container.processor, logger, concurrency: container.config.INBOUND_CONCURRENCY });
   const sender = createSenderWorker({
     connection,
     prefix,
@@ -22,6 +22,7 @@ export async function startWorkers(container: Container): Promise<{ close(): Pro
     logger,
     now: container.clock,
     whatsappTemplateSid: container.config.TWILIO_WHATSAPP_TEMPLATE_SID,
+    concurrency: container.config.SEND_CONCURRENCY,
     onSendFailure: ({ code }) => container.metrics.sendFailures.inc({ code }),
     caps: container.sendCaps,
   });

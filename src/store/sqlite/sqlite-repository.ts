@@ -192,7 +192,7 @@ class SqliteRepository implements Repository {
   }
 
   requeueDeadLetteredInbound(id: string): Promise<{ requeued: boolean; message: InboundMessage }> {
-    return this.run((a) => inbound.requeueDeadLetteredInbound(a, id));
+    return this.write((a) => inbound.requeueDeadLetteredInbound(a, id));
   }
 
   listInboundByResident(residentId: string, options: { limit: number }): Promise<InboundMessage[]> {
@@ -344,7 +344,7 @@ class SqliteRepository implements Repository {
   }
 
   createOpen311Key(key: Open311Key): Promise<Open311Key> {
-    return this.run((a) => open311.createOpen311Key(a, key));
+    return this.write((a) => open311.createOpen311Key(a, key));
   }
 
   findOpen311KeyByHash(keyHash: string): Promise<Open311Key | null> {
@@ -356,11 +356,11 @@ class SqliteRepository implements Repository {
   }
 
   touchOpen311Key(id: string, at: string): Promise<void> {
-    return this.run((a) => open311.touchOpen311Key(a, id, at));
+    return this.write((a) => open311.touchOpen311Key(a, id, at));
   }
 
   revokeOpen311Key(id: string, at: string): Promise<Open311Key> {
-    return this.run((a) => open311.revokeOpen311Key(a, id, at));
+    return this.write((a) => open311.revokeOpen311Key(a, id, at));
   }
 
   listTicketFigureRows(query: TicketFigureQuery): Promise<TicketFigureRow[]> {
@@ -372,7 +372,7 @@ class SqliteRepository implements Repository {
   }
 
   createCommitteeMember(member: CommitteeMember): Promise<CommitteeMember> {
-    return this.run((a) => committees.createCommitteeMember(a, member));
+    return this.write((a) => committees.createCommitteeMember(a, member));
   }
 
   getCommitteeMember(id: string): Promise<CommitteeMember | null> {
@@ -388,15 +388,15 @@ class SqliteRepository implements Repository {
   }
 
   updateCommitteeMember(id: string, patch: Partial<Pick<CommitteeMember, 'name' | 'language' | 'channel' | 'status' | 'updatedAt'>>): Promise<CommitteeMember> {
-    return this.run((a) => committees.updateCommitteeMember(a, id, patch));
+    return this.write((a) => committees.updateCommitteeMember(a, id, patch));
   }
 
   deleteCommitteeMember(id: string): Promise<void> {
-    return this.run((a) => committees.deleteCommitteeMember(a, id));
+    return this.write((a) => committees.deleteCommitteeMember(a, id));
   }
 
   insertCommitteeSummaryIfAbsent(summary: CommitteeSummary): Promise<{ inserted: boolean; summary: CommitteeSummary }> {
-    return this.run((a) => committees.insertCommitteeSummaryIfAbsent(a, summary));
+    return this.write((a) => committees.insertCommitteeSummaryIfAbsent(a, summary));
   }
 
   getCommitteeSummary(localityId: string, weekKey: string): Promise<CommitteeSummary | null> {
