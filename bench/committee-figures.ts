@@ -28,6 +28,7 @@ import { EQUITY_WINDOW_WEEKS } from '../src/publication/equity-flag';
 import { createPublicationFigures } from '../src/publication/publication-figures';
 import { createLogger } from '../src/shared/logger';
 import type { Repository } from '../src/store/repository';
+import { figureRowsSql, openBacklogSql } from '../src/store/sqlite/sqlite-figure-queries';
 import { createSqliteRepository } from '../src/store/sqlite/sqlite-repository';
 import { planTowns, seedCommitteeStore, type SeedResult, type SeedTown } from './committee-seed';
 
@@ -81,27 +82,22 @@ function summaryFigures(repo: Repository, locality: Locality): Promise<WeeklySum
   return computeSummaryFigures({ figures, locality, week: lastCompleteIsoWeek(BENCH_NOW, locality.timeZone), mode: 'week', now: BENCH_NOW });
 }
 
-/** EXPLAIN QUERY PLAN of the statements the figures run (the same SQL as the adapter's). */
+/** EXPLAIN QUERY PLAN of the statements the figures run (built by the adapter's own SQL functions). */
 export function figureQueryPlans(path: string, localityId: string): Record<string, string[]> {
   const week = lastCompleteIsoWeek(BENCH_NOW, TIME_ZONE);
   const windowFrom = shiftPeriod(week, -(EQUITY_WINDOW_WEEKS - 1)).from;
+  const localityIds = [localityId];
+  const statements: Record<string, { sql: string; params: unknown[] }> = {
+    created_in_week: figureRowsSql({ localityIds, by: 'created', from: week.from, to: week.to }),
+    resolved_in_week: figureRowsSql({ localityIds, by: 'resolved', from: week.from, to: week.to }),
+    gender_window: figureRowsSql({ localityIds, by: 'created', from: windowFrom, to: week.to }),
+    backlog_at_week_end: openBacklogSql({ localityIds, at: week.to }),
+    backlog_now: openBacklogSql({ localityIds }),
+  };
   const db = new Database(path, { readonly: true });
   try {
-    const columns = `locality_id, category, reporter_gender, status, created_at, first_response_at, resolved_at,
-      first_response_due_at, resolution_due_at, sla_breached_at, resident_rating`;
-    const statements: Record<string, [string, unknown[]]> = {
-      created_in_week: [`SELECT ${columns} FROM tickets WHERE locality_id IN (?) AND created_at >= ? AND created_at < ?`, [localityId, week.from, week.to]],
-      resolved_in_week: [`SELECT ${columns} FROM tickets WHERE locality_id IN (?) AND resolved_at >= ? AND resolved_at < ?`, [localityId, week.from, week.to]],
-      gender_window: [`SELECT ${columns} FROM tickets WHERE locality_id IN (?) AND created_at >= ? AND created_at < ?`, [localityId, windowFrom, week.to]],
-      backlog_at_week_end: [
-        `SELECT COUNT(*), MIN(created_at) FROM tickets WHERE locality_id IN (?) AND created_at < ?
-          AND (resolved_at IS NULL OR resolved_at >= ?) AND (closed_at IS NULL OR closed_at >= ?)`,
-        [localityId, week.to, week.to, week.to],
-      ],
-      backlog_now: [`SELECT COUNT(*), MIN(created_at) FROM tickets WHERE locality_id IN (?) AND status IN ('open', 'acknowledged', 'in_progress')`, [localityId]],
-    };
     return Object.fromEntries(
-      Object.entries(statements).map(([name, [sql, params]]) => [
+      Object.entries(statements).map(([name, { sql, params }]) => [
         name,
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((row) => row.detail),
       ]),
