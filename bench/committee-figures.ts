@@ -46,8 +46,18 @@ export interface CommitteeMeasured {
   all_localities_1m_s: number;
   /** Seconds to seed A and B (not part of the figures). */
   seed_s: { a: number; b: number };
-  a: { tickets: number; towns: 1; week: string; week_tickets: number; runs_s: number[]; public_page_13_weeks_s: number; public_page_runs_s: number[] };
-  b: { tickets: number; towns: number; runs_s: number[]; per_locality_max_s: number; per_locality_median_s: number };
+  a: {
+    tickets: number;
+    towns: 1;
+    week: string;
+    week_tickets: number;
+    runs_s: number[];
+    /** Median seconds of the runs spent in the store's figure reads (the rest: computing). */
+    store_reads_s: number;
+    public_page_13_weeks_s: number;
+    public_page_runs_s: number[];
+  };
+  b: { tickets: number; towns: number; runs_s: number[]; store_reads_s: number; per_locality_max_s: number; per_locality_median_s: number };
   query_plans: Record<string, string[]>;
   settings: { now: string; weeks: number; time_zone: string; repeat_a: number; repeat_b: number };
 }
@@ -76,10 +86,35 @@ async function seededStore(path: string, towns: SeedTown[], logger: ReturnType<t
   return seedCommitteeStore(path, { towns, now: BENCH_NOW, weeks: WEEKS, timeZone: TIME_ZONE });
 }
 
-/** What the weekly job computes for one locality's last complete week. */
-function summaryFigures(repo: Repository, locality: Locality): Promise<WeeklySummaryFigures> {
-  const figures = createPublicationFigures({ repo, now: () => BENCH_NOW });
-  return computeSummaryFigures({ figures, locality, week: lastCompleteIsoWeek(BENCH_NOW, locality.timeZone), mode: 'week', now: BENCH_NOW });
+/**
+ * The repository as the figures see it, adding up the time its two figure reads take. The
+ * SQLite adapter runs a read synchronously inside the call, so the call's own duration is the
+ * store's share (the rest is computing the figures from the rows).
+ */
+function timedReads(repo: Repository): { repo: Pick<Repository, 'listTicketFigureRows' | 'openBacklog'>; seconds(): number } {
+  let ns = 0n;
+  const timed =
+    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      const started = process.hrtime.bigint();
+      try {
+        return read(...args);
+      } finally {
+        ns += process.hrtime.bigint() - started;
+      }
+    };
+  return {
+    repo: { listTicketFigureRows: timed((q) => repo.listTicketFigureRows(q)), openBacklog: timed((q) => repo.openBacklog(q)) },
+    seconds: () => Number(ns) / 1e9,
+  };
+}
+
+/** What the weekly job computes for one locality's last complete week, and the store's share of it. */
+async function summaryFigures(repo: Repository, locality: Locality): Promise<{ figures: WeeklySummaryFigures; storeS: number }> {
+  const reads = timedReads(repo);
+  const figures = createPublicationFigures({ repo: reads.repo, now: () => BENCH_NOW });
+  const summary = await computeSummaryFigures({ figures, locality, week: lastCompleteIsoWeek(BENCH_NOW, locality.timeZone), mode: 'week', now: BENCH_NOW });
+  return { figures: summary, storeS: reads.seconds() };
 }
 
 /** EXPLAIN QUERY PLAN of the statements the figures run (built by the adapter's own SQL functions). */
@@ -130,11 +165,13 @@ export async function measureCommitteeFigures(options: { root: string; runDir: s
   try {
     const locality = (await repoA.getLocality(townA[0]!.id))!;
     const runs: number[] = [];
+    const storeRuns: number[] = [];
     let figures: WeeklySummaryFigures | null = null;
     for (let i = 0; i < repeatA; i += 1) {
       const run = await seconds(() => summaryFigures(repoA, locality));
       runs.push(round(run.s));
-      figures = run.value;
+      storeRuns.push(round(run.value.storeS));
+      figures = run.value.figures;
     }
     const page = createPublicationFigures({ repo: repoA, now: () => BENCH_NOW });
     const pageRuns: number[] = [];
@@ -145,12 +182,13 @@ export async function measureCommitteeFigures(options: { root: string; runDir: s
       week: figures!.weekKey,
       week_tickets: figures!.total,
       runs_s: runs,
+      store_reads_s: median(storeRuns),
       public_page_13_weeks_s: median(pageRuns),
       public_page_runs_s: pageRuns,
     };
     log(
       `committee A: week ${a.week} (${a.week_tickets} tickets, ${figures!.open} open at its end, verdict ${figures!.comparison?.verdict}): ` +
-        `${runs.join(', ')} s; public page 13 weeks ${pageRuns.join(', ')} s`,
+        `${runs.join(', ')} s (store reads ${storeRuns.join(', ')} s); public page 13 weeks ${pageRuns.join(', ')} s`,
     );
   } finally {
     await repoA.close();
@@ -170,23 +208,31 @@ export async function measureCommitteeFigures(options: { root: string; runDir: s
   try {
     const localities = (await repoB.listLocalities()).filter((l) => l.id.startsWith('bench-b'));
     const runs: number[] = [];
+    const storeRuns: number[] = [];
     let perLocality: number[] = [];
     for (let i = 0; i < repeatB; i += 1) {
       const each: number[] = [];
+      let store = 0;
       const all = await seconds(async () => {
-        for (const locality of localities) each.push((await seconds(() => summaryFigures(repoB, locality))).s);
+        for (const locality of localities) {
+          const run = await seconds(() => summaryFigures(repoB, locality));
+          each.push(run.s);
+          store += run.value.storeS;
+        }
       });
       runs.push(round(all.s));
+      storeRuns.push(round(store));
       perLocality = each;
     }
     b = {
       tickets: seedB.tickets,
       towns: localities.length,
       runs_s: runs,
+      store_reads_s: median(storeRuns),
       per_locality_max_s: round(Math.max(...perLocality)),
       per_locality_median_s: round(median(perLocality)),
     };
-    log(`committee B: all ${b.towns} towns' weeks: ${runs.join(', ')} s (per town median ${b.per_locality_median_s} s, max ${b.per_locality_max_s} s)`);
+    log(`committee B: all ${b.towns} towns' weeks: ${runs.join(', ')} s (store reads ${storeRuns.join(', ')} s; per town median ${b.per_locality_median_s} s, max ${b.per_locality_max_s} s)`);
   } finally {
     await repoB.close();
     rmSync(pathB, { force: true });
