@@ -169,7 +169,7 @@ export function seedCommitteeStore(path: string, plan: SeedPlan): SeedResult {
           phoneSeq += 1;
           const gender = pick(GENDER_WEIGHTS, random());
           const resident: Resident = {
-            id: `${town.id}-r${String(i).padStart(7, "0")}`,
+            id: `${town.id}-r${String(i).padStart(7, '0')}`,
             phone: `+519${phoneSeq}`,
             localityId: town.id,
             language: random() < 0.15 ? 'qu' : 'es',
@@ -255,7 +255,7 @@ function aSeededTicket(
   const createdAt = iso(createdMs);
   const updatedAt = closedAt ?? resolvedAt ?? firstResponseAt ?? createdAt;
   return {
-    id: `${town.id}-t${String(seq).padStart(8, "0")}`,
+    id: `${town.id}-t${String(seq).padStart(8, '0')}`,
     reference: String(100_000_000 + seq),
     localityId: town.id,
     residentId: resident.id,
