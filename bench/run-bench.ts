@@ -4,19 +4,23 @@
  * suite's fake server), a bare Express baseline in the same run, then:
  *   1. the signed webhook at 1, 50 and 200 connections (autocannon), baseline alternated;
  *   2. end to end: 2,000 residents × 5 messages through whole conversations;
- *   3. the weekly committee figures, once that capability is merged;
+ *   3. the weekly committee figures (`committee-figures.ts`: seeded stores of 100,000 and
+ *      1,000,000 tickets, after the service has stopped);
  *   4. idle and peak RSS, start-up time.
  * Prints one table and writes bench/results.json. Not a test: nothing here passes or fails.
  *
  * Knobs (env): BENCH_DURATION_S (10), BENCH_RESIDENTS (2000), BENCH_PORT (3810),
  * BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_SKIP_E2E=1, BENCH_CPU_PROF=<dir> (the service
  * runs with --cpu-prof into that folder), BENCH_SERVICE_ROOT=<checkout> (bench another checkout's
- * service, e.g. the commit before a change, with this load generator), BENCH_RESULTS=<file>.
+ * service, e.g. the commit before a change, with this load generator), BENCH_RESULTS=<file>,
+ * BENCH_SKIP_COMMITTEE=1, BENCH_ONLY=committee (only that section, merged into the results file),
+ * BENCH_COMMITTEE_TICKETS_A (100000), BENCH_COMMITTEE_TICKETS_B (1000000),
+ * BENCH_COMMITTEE_TOWNS (50), BENCH_COMMITTEE_REPEAT (5; B runs at most 3).
  */
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startFakeTwilioApi } from '../test/support/fake-twilio-api';
@@ -43,6 +47,10 @@ const prefix = `bench-${runId}`;
 const authToken = randomBytes(16).toString('hex');
 const accountSid = `AC${randomBytes(16).toString('hex')}`;
 
+function machineLine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`;
+}
+
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
@@ -61,7 +69,32 @@ async function drainQueues(queues: Queue[], timeoutMs: number): Promise<number> 
   }
 }
 
+/**
+ * `BENCH_ONLY=committee`: only the committee figures (no service, no load), merged into the
+ * existing results file so the other sections' figures stay as they were measured.
+ */
+async function committeeOnly(): Promise<void> {
+  mkdirSync(runDir, { recursive: true });
+  try {
+    const committee = await measureCommitteeFigures({ root: ROOT, runDir, log });
+    const file = process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.json');
+    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    const results = {
+      ...previous,
+      committee,
+      committee_date: new Date().toISOString(),
+      committee_machine: `${machineLine()}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    };
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`${formatTable(results as unknown as Parameters<typeof formatTable>[0])}\n`);
+  } finally {
+    if (process.env.BENCH_KEEP !== '1') rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'committee') return committeeOnly();
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY: only "committee" is supported, not "${process.env.BENCH_ONLY}"`);
   mkdirSync(runDir, { recursive: true });
   const fake = await startFakeTwilioApi();
   const serviceUrl = `http://127.0.0.1:${PORT}`;
@@ -146,23 +179,25 @@ async function main(): Promise<void> {
       log(`e2e: ${e2e.messages} messages in ${e2e.seconds} s = ${e2e.msgs_per_s} msgs/s, lost ${e2e.lost}, duplicated ${e2e.duplicated}`);
     }
     const peakRss = service.peakRssMb();
+    const startupMs = service.startupMs;
+    const exitCode = await service.stop();
+    service = null;
+    // After the service stopped, so the store timings have the cores to themselves.
     const committee: CommitteeFigures = await measureCommitteeFigures({ root: ROOT, runDir, log });
 
     const results = {
-      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}; load generator, fake Twilio API and service on the same cores; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      machine: `${machineLine()}; load generator, fake Twilio API and service on the same cores; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       date: new Date().toISOString(),
       webhook,
       e2e,
       committee,
       rss_mb: { idle: idleRss, peak: peakRss, baseline_peak: baselinePeak },
-      startup_ms: service.startupMs,
+      startup_ms: startupMs,
       baseline_startup_ms: baselineStartupMs,
       startup_first_ms: first.startupMs,
       service_root: SERVICE_ROOT === ROOT ? '.' : SERVICE_ROOT,
       settings: { duration_s: DURATION_S, residents: RESIDENTS, conversation: CONVERSATION, log_level: env.LOG_LEVEL },
     };
-    const exitCode = await service.stop();
-    service = null;
     writeFileSync(process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`${formatTable(results)}\n`);
     if (exitCode !== 0) log(`warning: AguaVoz exited with ${exitCode} after SIGTERM`);
@@ -178,17 +213,18 @@ async function main(): Promise<void> {
 }
 
 function formatTable(r: {
-  machine: string;
-  webhook: Record<string, LoadResult & { baseline_rps: number; baseline_p99_ms: number; ratio: number }>;
-  e2e: BurstResult | { skipped: true };
+  machine?: string;
+  webhook?: Record<string, LoadResult & { baseline_rps: number; baseline_p99_ms: number; ratio: number }>;
+  e2e?: BurstResult | { skipped: true };
   committee: CommitteeFigures;
-  rss_mb: { idle: number; peak: number; baseline_peak: number };
-  startup_ms: number;
-  baseline_startup_ms: number;
+  rss_mb?: { idle: number; peak: number; baseline_peak: number };
+  startup_ms?: number;
+  baseline_startup_ms?: number;
 }): string {
   const rows: string[][] = [['figure', 'AguaVoz', 'baseline (bare Express)', 'target']];
   for (const level of LEVELS) {
-    const w = r.webhook[`c${level}`]!;
+    const w = r.webhook?.[`c${level}`];
+    if (!w) continue; // BENCH_ONLY=committee without an earlier full run
     rows.push([
       `signed webhook, ${level} connection${level === 1 ? '' : 's'}`,
       `${w.rps} req/s, p50 ${w.p50_ms} ms, p99 ${w.p99_ms} ms${w.non2xx + w.errors > 0 ? ` (${w.non2xx} non-2xx, ${w.errors} errors)` : ''}`,
@@ -196,7 +232,9 @@ function formatTable(r: {
       level === 50 ? '≥ 0.5 × baseline, p99 < 50 ms' : level === 200 ? 'p99 no worse than baseline' : '–',
     ]);
   }
-  if ('skipped' in r.e2e) rows.push(['end to end', 'skipped', '–', '≥ 1,000 msgs/s']);
+  if (!r.e2e) {
+    // not measured in this file (BENCH_ONLY=committee without an earlier full run)
+  } else if ('skipped' in r.e2e) rows.push(['end to end', 'skipped', '–', '≥ 1,000 msgs/s']);
   else
     rows.push([
       `end to end, ${r.e2e.residents} residents × ${CONVERSATION.length} messages`,
@@ -205,11 +243,11 @@ function formatTable(r: {
       '≥ 1,000 msgs/s, 0 lost, 0 duplicated',
     ]);
   rows.push(['weekly committee figures', r.committee.summary, '–', '–']);
-  rows.push(['RSS idle / peak', `${r.rss_mb.idle} MB / ${r.rss_mb.peak} MB`, `peak ${r.rss_mb.baseline_peak} MB`, '< 250 MB peak']);
-  rows.push(['start-up to /healthz', `${r.startup_ms} ms`, `${r.baseline_startup_ms} ms`, '< 1 s']);
+  if (r.rss_mb) rows.push(['RSS idle / peak', `${r.rss_mb.idle} MB / ${r.rss_mb.peak} MB`, `peak ${r.rss_mb.baseline_peak} MB`, '< 250 MB peak']);
+  if (r.startup_ms !== undefined) rows.push(['start-up to /healthz', `${r.startup_ms} ms`, `${r.baseline_startup_ms} ms`, '< 1 s']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  return [`machine: ${r.machine}`, '', line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+  return [`machine: ${r.machine ?? machineLine()}`, '', line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,7 @@
  */
 import { CATEGORIES, type Category } from '../domain/ticket';
 import { nearestRankPercentile } from '../response-times/nearest-rank-percentile';
-import { evaluateSla } from '../sla/sla-deadlines';
+import { evaluateSla, type SlaEvaluation } from '../sla/sla-deadlines';
 import type { OpenBacklog, TicketFigureRow } from '../store/figure-queries';
 import type { AlignedPeriod } from './aligned-period';
 import { genderGroupOf, publishGenderTable, PUBLISHED_GENDER_GROUPS, type PublishedGenderGroup, type PublishedGenderTable } from './gender-table';
@@ -81,14 +81,37 @@ export function minutesTo(row: TicketFigureRow, field: 'firstResponseAt' | 'reso
   return at ? (Date.parse(at) - Date.parse(row.createdAt)) / MINUTE_MS : null;
 }
 
-export function durationFigure(rows: readonly TicketFigureRow[], field: 'firstResponseAt' | 'resolvedAt', now: string): DurationFigure {
-  const values = rows.flatMap((r) => {
-    const m = minutesTo(r, field);
-    return m === null ? [] : [m];
-  });
-  const outcomes = rows.map((r) => evaluateSla(r, now)[field === 'firstResponseAt' ? 'firstResponse' : 'resolution']);
-  const met = outcomes.filter((o) => o === 'met').length;
-  const breached = outcomes.filter((o) => o === 'breached').length;
+/**
+ * A row judged once: its durations and SLA outcomes at `now`. Every figure of a period reads
+ * these instead of parsing the row's times again (a week of a big town is thousands of rows,
+ * and each figure used to re-parse every timestamp: that was most of a summary's time).
+ */
+interface JudgedRow {
+  group: PublishedGenderGroup;
+  minutes: Record<'firstResponseAt' | 'resolvedAt', number | null>;
+  sla: SlaEvaluation;
+}
+
+function judge(rows: readonly TicketFigureRow[], now: string): JudgedRow[] {
+  return rows.map((row) => ({
+    group: genderGroupOf(row.reporterGender),
+    minutes: { firstResponseAt: minutesTo(row, 'firstResponseAt'), resolvedAt: minutesTo(row, 'resolvedAt') },
+    sla: evaluateSla(row, now),
+  }));
+}
+
+function durationOf(rows: readonly JudgedRow[], field: 'firstResponseAt' | 'resolvedAt'): DurationFigure {
+  const key = field === 'firstResponseAt' ? 'firstResponse' : 'resolution';
+  const values: number[] = [];
+  let met = 0;
+  let breached = 0;
+  for (const row of rows) {
+    const m = row.minutes[field];
+    if (m !== null) values.push(m);
+    const outcome = row.sla[key];
+    if (outcome === 'met') met += 1;
+    else if (outcome === 'breached') breached += 1;
+  }
   return {
     n: values.length,
     medianMinutes: nearestRankPercentile(values, 50),
@@ -97,15 +120,20 @@ export function durationFigure(rows: readonly TicketFigureRow[], field: 'firstRe
   };
 }
 
+export function durationFigure(rows: readonly TicketFigureRow[], field: 'firstResponseAt' | 'resolvedAt', now: string): DurationFigure {
+  return durationOf(judge(rows, now), field);
+}
+
 export function computePeriodFigures(input: ComputePeriodFiguresInput): PeriodFigures {
   const k = input.minCellSize ?? DEFAULT_MIN_CELL_SIZE;
+  const judged = judge(input.created, input.now);
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   const genderCounts = new Map<string, number>();
-  for (const row of input.created) {
+  input.created.forEach((row, i) => {
     byCategory[row.category] += 1;
-    const key = `${row.category}|${genderGroupOf(row.reporterGender)}`;
+    const key = `${row.category}|${judged[i]!.group}`;
     genderCounts.set(key, (genderCounts.get(key) ?? 0) + 1);
-  }
+  });
   const table = publishGenderTable({
     k,
     strata: CATEGORIES,
@@ -119,7 +147,7 @@ export function computePeriodFigures(input: ComputePeriodFiguresInput): PeriodFi
     Object.fromEntries(
       PUBLISHED_GENDER_GROUPS.map((g) => {
         if (table.isHidden('*', g)) return [g, { n: { value: null, display: hiddenDisplay(k) }, medianMinutes: null, p90Minutes: null }];
-        const figure = durationFigure(input.created.filter((r) => genderGroupOf(r.reporterGender) === g), field, input.now);
+        const figure = durationOf(judged.filter((r) => r.group === g), field);
         return [g, { n: plainCount(figure.n), medianMinutes: figure.medianMinutes, p90Minutes: figure.p90Minutes }];
       }),
     ) as Record<PublishedGenderGroup, PublishedDurationFigure>;
@@ -130,14 +158,11 @@ export function computePeriodFigures(input: ComputePeriodFiguresInput): PeriodFi
     period: input.period,
     minCellSize: k,
     reports: { total: input.created.length, byCategory, byGender: publicTable },
-    firstResponse: durationFigure(input.created, 'firstResponseAt', input.now),
-    resolution: durationFigure(input.created, 'resolvedAt', input.now),
+    firstResponse: durationOf(judged, 'firstResponseAt'),
+    resolution: durationOf(judged, 'resolvedAt'),
     firstResponseByGender: byGender('firstResponseAt'),
     resolutionByGender: byGender('resolvedAt'),
-    slaBreaches: input.created.filter((r) => {
-      const sla = evaluateSla(r, input.now);
-      return sla.firstResponse === 'breached' || sla.resolution === 'breached';
-    }).length,
+    slaBreaches: judged.filter((r) => r.sla.firstResponse === 'breached' || r.sla.resolution === 'breached').length,
     resolved: input.resolved.length,
     satisfaction: { average: ratings.length > 0 ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null, n: ratings.length },
     backlog: input.backlog,

@@ -8,6 +8,7 @@ import { StoreUnavailableError, type Repository } from '../../src/store/reposito
 import { MIGRATIONS, migrate } from '../../src/store/sqlite/sqlite-migrations';
 import { createSqliteRepository } from '../../src/store/sqlite/sqlite-repository';
 import { insertSql, LOCALITIES, RESIDENTS, TICKETS, toRow } from '../../src/store/sqlite/sqlite-tables';
+import { openBacklogSql } from '../../src/store/sqlite/sqlite-figure-queries';
 import { listTicketsSql } from '../../src/store/sqlite/sqlite-ticket-queries';
 import { planTicketQuery } from '../../src/store/ticket-page';
 import { tempSqlitePath } from '../support/sqlite';
@@ -126,6 +127,33 @@ describe('SQLite store file', () => {
     const plan = (rawDb().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
     expect(plan.join('\n')).toContain('tickets_locality_status_next_due');
     expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+  });
+
+  it('the backlog at a week end, on tickets stored before migration 13, is counted from the unresolved and resolution indexes, never from all creations', async () => {
+    const old = rawDb();
+    migrate(old, logger, MIGRATIONS.filter((m) => m.version < 13));
+    const locality = aLocality();
+    const resident = aResident({ localityId: locality.id });
+    const owner = { localityId: locality.id, residentId: resident.id };
+    old.prepare(insertSql(LOCALITIES)).run(toRow(LOCALITIES, locality));
+    old.prepare(insertSql(RESIDENTS)).run(toRow(RESIDENTS, resident));
+    const tickets = [
+      aTicket(owner, { createdAt: at(1), status: 'open' }),
+      aTicket(owner, { createdAt: at(2), status: 'closed', closedAt: at(50) }),
+      aTicket(owner, { createdAt: at(3), status: 'resolved', resolvedAt: at(60) }),
+      aTicket(owner, { createdAt: at(4), status: 'resolved', resolvedAt: at(10) }),
+    ];
+    for (const ticket of tickets) old.prepare(insertSql(TICKETS)).run(toRow(TICKETS, ticket));
+    old.close();
+
+    const repo = await open();
+    await expect(repo.openBacklog({ localityIds: [locality.id], at: at(30) })).resolves.toEqual({ open: 3, oldestCreatedAt: at(1) });
+    const { sql, params } = openBacklogSql({ localityIds: [locality.id], at: at(30) });
+    const plan = (rawDb().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+    expect(plan).toContain('COVERING INDEX tickets_unresolved');
+    expect(plan).toContain('COVERING INDEX tickets_figures_resolved');
+    expect(plan).not.toContain('tickets_figures_created');
+    expect(plan).not.toMatch(/SCAN tickets/);
   });
 
   it('accounts and API tokens stored before migration 4 read back at session version 0 and not revoked', async () => {

@@ -308,6 +308,10 @@ committeeSummary.index({ localityId: 1, periodFrom: -1 });
 // Published figures read one locality-period by creation or by resolution (issue 6).
 ticket.index({ localityId: 1, createdAt: 1 });
 ticket.index({ localityId: 1, resolvedAt: 1 }, { partialFilterExpression: { resolvedAt: { $type: 'string' } } });
+// The backlog at an instant (issue 11, as SQLite's migration 13): unresolved tickets by closing
+// time and tickets resolved since the instant, each part read from its own bounds. Not partial:
+// a partial filter cannot express "resolvedAt is null".
+ticket.index({ localityId: 1, resolvedAt: 1, closedAt: 1, createdAt: 1 });
 
 export const SCHEMAS = {
   CommitteeMember: committeeMember,

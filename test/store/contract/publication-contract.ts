@@ -68,6 +68,39 @@ export function figureQueriesContract(repo: () => Repository): void {
       await expect(repo().openBacklog({ localityIds: [owner.localityId], at: at(30) })).resolves.toEqual({ open: 3, oldestCreatedAt: at(5) });
       await expect(repo().openBacklog({ localityIds: [] })).resolves.toEqual({ open: 0, oldestCreatedAt: null });
     });
+
+    it('the backlog at an instant counts each ticket once, whichever way it was still open: never resolved, closed later, resolved later', async () => {
+      const owner = await seedOwner(repo());
+      const other = await seedOwner(repo());
+      const t = (createdAt: number, resolvedAt: number | null, closedAt: number | null) =>
+        aTicket(owner, {
+          createdAt: at(createdAt),
+          resolvedAt: resolvedAt === null ? null : at(resolvedAt),
+          closedAt: closedAt === null ? null : at(closedAt),
+          status: closedAt !== null ? 'closed' : resolvedAt !== null ? 'resolved' : 'open',
+        });
+      await repo().commit({
+        ticketsCreated: [
+          t(10, null, null), // still open: counted at 30
+          t(12, null, 40), // closed unresolved after 30: counted at 30
+          t(13, null, 25), // closed unresolved before 30
+          t(8, 30, null), // resolved exactly at 30: counted (resolved "at or after")
+          t(9, 29, null), // resolved before 30
+          t(7, 35, 28), // closed before 30, resolved later (reopened): closed before, so not counted
+          t(6, 35, 45), // resolved and closed after 30: counted once
+          t(3, 32, 30), // resolved after 30, closed exactly at 30: counted
+          t(30, null, null), // created exactly at 30: not yet
+          t(31, null, null),
+          aTicket(other, { createdAt: at(1), status: 'open' }),
+        ],
+      });
+      const backlog = (localityIds: string[], minutes: number) => repo().openBacklog({ localityIds, at: at(minutes) });
+      await expect(backlog([owner.localityId], 30)).resolves.toEqual({ open: 5, oldestCreatedAt: at(3) });
+      await expect(backlog([owner.localityId, other.localityId], 30)).resolves.toEqual({ open: 6, oldestCreatedAt: at(1) });
+      await expect(backlog([owner.localityId], 41)).resolves.toEqual({ open: 3, oldestCreatedAt: at(10) });
+      await expect(backlog([owner.localityId], 5)).resolves.toEqual({ open: 1, oldestCreatedAt: at(3) });
+      await expect(backlog([owner.localityId], 2)).resolves.toEqual({ open: 0, oldestCreatedAt: null });
+    });
   });
 
   describe('committees', () => {
