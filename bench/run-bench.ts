@@ -16,6 +16,9 @@
  * BENCH_SKIP_COMMITTEE=1, BENCH_ONLY=committee (only that section, merged into the results file),
  * BENCH_COMMITTEE_TICKETS_A (100000), BENCH_COMMITTEE_TICKETS_B (1000000),
  * BENCH_COMMITTEE_TOWNS (50), BENCH_COMMITTEE_REPEAT (5; B runs at most 3).
+ * BENCH_NODE_FLAGS="--trace-gc …" (extra node flags for the service, e.g. to take heap snapshots),
+ * BENCH_SKIP_WEBHOOK=1 (skip the webhook levels: start, idle RSS, then the burst; for memory work),
+ * BENCH_KEEP=1 (keep bench/.run/<id>).
  */
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -57,6 +60,16 @@ function log(line: string): void {
 
 function phones(first: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `+519${String(first + i).padStart(8, '0')}`);
+}
+
+/**
+ * The node flags `npm start` gives the service (package.json: `exec node <flags> bin/aguavoz.js
+ * start`), so the benchmark starts it exactly so without going through npm.
+ */
+function startScriptNodeFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const match = /\bnode\s+(.*?)\s*bin\/aguavoz\.js\b/.exec(pkg.scripts?.start ?? '');
+  return match?.[1] ? match[1].split(/\s+/).filter(Boolean) : [];
 }
 
 async function drainQueues(queues: Queue[], timeoutMs: number): Promise<number> {
@@ -114,10 +127,16 @@ async function main(): Promise<void> {
     TWILIO_FROM_NUMBER: '+51900000000',
     ADMIN_PASSWORD: `bench-${runId}-password`,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    // The default cap (3,000 a town a day) is a real town's guard against runaway sending; the
+    // benchmark's one town sends far more than that in minutes, and at the cap every later reply
+    // is dropped, so the burst would wait for replies that never come (or, after the webhook
+    // levels, calibrate to zero replies and measure no sending at all).
+    SMS_DAILY_CAP_PER_LOCALITY: '100000000',
     // BENCH_SERVICE_ENV='SQLITE_STORE_THREAD=true INBOUND_CONCURRENCY=32': settings to compare.
     ...Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string])),
   };
-  const serviceCommand = [process.execPath, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), join(SERVICE_ROOT, 'bin', 'aguavoz.js'), 'start'];
+  const extraNodeFlags = [...startScriptNodeFlags(SERVICE_ROOT), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
+  const serviceCommand = [process.execPath, ...extraNodeFlags, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), join(SERVICE_ROOT, 'bin', 'aguavoz.js'), 'start'];
   const startService = () =>
     startWatched({ command: serviceCommand, env, cwd: SERVICE_ROOT, healthUrl: `${serviceUrl}/healthz`, logFile: join(runDir, 'aguavoz.log') });
 
@@ -152,7 +171,7 @@ async function main(): Promise<void> {
     await drainQueues(queues, 120_000);
 
     const webhook: Record<string, LoadResult & { baseline_rps: number; baseline_p50_ms: number; baseline_p99_ms: number; ratio: number; backlog_after: number }> = {};
-    for (const connections of LEVELS) {
+    for (const connections of process.env.BENCH_SKIP_WEBHOOK === '1' ? [] : LEVELS) {
       const base = await load(`http://127.0.0.1:${BASELINE_PORT}`, connections);
       const ours = await load(serviceUrl, connections);
       const backlog = await drainQueues(queues, 180_000);
@@ -166,6 +185,8 @@ async function main(): Promise<void> {
       };
       log(`c${connections}: AguaVoz ${ours.rps} req/s p50 ${ours.p50_ms} p99 ${ours.p99_ms} (non-2xx ${ours.non2xx}, errors ${ours.errors}); baseline ${base.rps} req/s p99 ${base.p99_ms}`);
     }
+    const beforeBurstPeak = service.peakRssMb();
+    log(`RSS before the burst: now ${service.rssMb()} MB, peak so far ${beforeBurstPeak} MB`);
     const baselinePeak = baseline.peakRssMb();
     await baseline.stop();
     baseline = null;
@@ -179,6 +200,7 @@ async function main(): Promise<void> {
       log(`e2e: ${e2e.messages} messages in ${e2e.seconds} s = ${e2e.msgs_per_s} msgs/s, lost ${e2e.lost}, duplicated ${e2e.duplicated}`);
     }
     const peakRss = service.peakRssMb();
+    log(`RSS after the burst: now ${service.rssMb()} MB, peak ${peakRss} MB`);
     const startupMs = service.startupMs;
     const exitCode = await service.stop();
     service = null;
@@ -191,11 +213,12 @@ async function main(): Promise<void> {
       webhook,
       e2e,
       committee,
-      rss_mb: { idle: idleRss, peak: peakRss, baseline_peak: baselinePeak },
+      rss_mb: { idle: idleRss, peak: peakRss, before_burst_peak: beforeBurstPeak, baseline_peak: baselinePeak },
       startup_ms: startupMs,
       baseline_startup_ms: baselineStartupMs,
       startup_first_ms: first.startupMs,
       service_root: SERVICE_ROOT === ROOT ? '.' : SERVICE_ROOT,
+      node_flags: extraNodeFlags,
       settings: { duration_s: DURATION_S, residents: RESIDENTS, conversation: CONVERSATION, log_level: env.LOG_LEVEL },
     };
     writeFileSync(process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
