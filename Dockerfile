@@ -28,5 +28,6 @@ COPY --from=build /app/dist/console/views ./dist/console/views
 USER node
 EXPOSE 3000
 # node itself is PID 1 (no npm, no shell): SIGTERM reaches the graceful shutdown directly.
-ENTRYPOINT ["node", "dist/cli/main.js"]
+# --max-old-space-size as in `npm start` and bin/aguavoz.js (see there why).
+ENTRYPOINT ["node", "--max-old-space-size=512", "dist/cli/main.js"]
 CMD ["web"]
