@@ -2,8 +2,9 @@
  * End to end: many residents text at once, each through a whole conversation (report an outage,
  * answer the questions, then ask ESTADO with the reference they were given), each waiting for the
  * bot's replies before the next message, as a person does. A message counts as answered when its
- * replies reach the fake Twilio API. `lost` counts expected replies that never came, `duplicated`
- * replies that came more often than a single careful resident run (the calibration) says.
+ * replies reach the fake Twilio API. `duplicated` counts copies: a text that reached the same
+ * phone more than once (every reply of this conversation differs from the others); `lost`, the
+ * replies a single careful resident gets (the calibration) that a burst resident did not get.
  */
 import { Agent, request } from 'node:http';
 import type { FakeTwilioApi } from '../test/support/fake-twilio-api';
@@ -122,7 +123,7 @@ export async function calibrate(options: Omit<BurstOptions, 'residents'> & { pho
       // Several replies to one message arrive in sequence; wait until none comes for a while.
       for (let last = -1; last !== index.replies(options.phone).length; ) {
         last = index.replies(options.phone).length;
-        await new Promise((resolve) => setTimeout(resolve, options.quietMs ?? 1500));
+        await new Promise((resolve) => setTimeout(resolve, options.quietMs ?? 3000));
       }
       perStep.push(index.replies(options.phone).length - before);
     }
@@ -166,10 +167,11 @@ export async function runBurst(options: BurstOptions & { expectedPerStep: number
   let duplicated = 0;
   let replies = 0;
   for (const phone of options.residents) {
-    const got = index.replies(phone).length;
-    replies += got;
-    lost += Math.max(0, expectedTotal - got);
-    duplicated += Math.max(0, got - expectedTotal);
+    const got = index.replies(phone);
+    const distinct = new Set(got).size;
+    replies += got.length;
+    duplicated += got.length - distinct;
+    lost += Math.max(0, expectedTotal - distinct);
   }
   return {
     residents: options.residents.length,
