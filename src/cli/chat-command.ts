@@ -177,12 +177,17 @@ export async function runChat(options: ChatOptions): Promise<void> {
   }
 }
 
+/**
+ * False only when the connection itself fails (nothing listens there, a wrong host). A server
+ * that is slow to answer, as on a busy machine, is there: the chat goes on, and a message it cannot
+ * deliver still ends in {@link ChatServerUnreachableError}.
+ */
 async function isReachable(url: string): Promise<boolean> {
   try {
     await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(3000) });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as { name?: unknown } | null)?.name === 'TimeoutError';
   }
 }
 

@@ -15,11 +15,11 @@ import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fake-twilio-a
 import { createTestRedis } from '../support/redis';
 import { tempSqlitePath } from '../support/sqlite';
 import {
-  LOCALITY_NUMBER,
   commitOutbox,
   seedResident,
   silentLogger,
   startOutboundHarness,
+  uniquePhone,
   waitForOutbox,
   type OutboundHarness,
 } from '../messaging/outbound/outbound-harness';
@@ -31,17 +31,25 @@ describe('daily SMS caps and resident countries in the send path', () => {
   let repo: Repository;
   let fake: FakeTwilioApi;
   const harnesses: OutboundHarness[] = [];
-  let localityId: string;
-  const supervisorPhone = '+51999000111';
 
   beforeAll(async () => {
     repo = createRepository({ sqlitePath: sqlite.path, logger: silentLogger });
     await repo.init();
-    const locality = await repo.createLocality(aLocality({ id: newId(), slug: 'caps-town', name: 'Villa Caps', phoneNumbers: [LOCALITY_NUMBER] }));
-    localityId = locality.id;
-    await repo.createUser(aStaffUser('supervisor', { id: newId(), username: 'sup-caps', phone: supervisorPhone, localityIds: [locality.id] }));
     fake = await startFakeTwilioApi();
   });
+
+  /**
+   * A town of the test's own (its number, its supervisor's phone): another test's cap alert,
+   * which may still be on its way, goes to another supervisor, and town counters never mix.
+   */
+  async function aTownWithSupervisor(name: string) {
+    const number = uniquePhone();
+    const supervisorPhone = uniquePhone();
+    const slug = `caps-${newId().slice(0, 8)}`;
+    const locality = await repo.createLocality(aLocality({ id: newId(), slug, name, phoneNumbers: [number] }));
+    await repo.createUser(aStaffUser('supervisor', { id: newId(), username: `sup-${slug}`, phone: supervisorPhone, localityIds: [locality.id] }));
+    return { localityId: locality.id, number, supervisorPhone };
+  }
   afterAll(async () => {
     for (const harness of harnesses) await harness.close();
     await fake.close();
@@ -83,11 +91,12 @@ describe('daily SMS caps and resident countries in the send path', () => {
   }
 
   it('stops one recipient at the daily cap and tells the supervisors once', async () => {
+    const { localityId, number, supervisorPhone } = await aTownWithSupervisor('Villa Caps');
     const hits: CapHit[] = [];
     const harness = senderWithCaps({ perRecipientDaily: 3, perLocalityDaily: 1000 }, hits);
     const resident = await seedResident(repo);
     const rows = [];
-    for (let i = 0; i < 6; i += 1) rows.push(await commitOutbox(repo, { resident, text: `Mensaje ${i}` }));
+    for (let i = 0; i < 6; i += 1) rows.push(await commitOutbox(repo, { resident, text: `Mensaje ${i}`, fromPhone: number }));
 
     await sendAll(harness, rows);
 
@@ -106,10 +115,11 @@ describe('daily SMS caps and resident countries in the send path', () => {
   });
 
   it("stops the town's messages at the town's daily cap, whoever they go to", async () => {
+    const { number } = await aTownWithSupervisor('Villa Tope');
     const hits: CapHit[] = [];
     const harness = senderWithCaps({ perRecipientDaily: 100, perLocalityDaily: 4 }, hits);
     const rows = [];
-    for (let i = 0; i < 6; i += 1) rows.push(await commitOutbox(repo, { resident: await seedResident(repo), text: `Aviso ${i}` }));
+    for (let i = 0; i < 6; i += 1) rows.push(await commitOutbox(repo, { resident: await seedResident(repo), text: `Aviso ${i}`, fromPhone: number }));
 
     await sendAll(harness, rows);
 
@@ -120,9 +130,10 @@ describe('daily SMS caps and resident countries in the send path', () => {
 
   it('sends nothing to a number outside the resident countries', async () => {
     const harness = senderWithCaps({ perRecipientDaily: 100, perLocalityDaily: 1000 }, []);
+    const { number } = await aTownWithSupervisor('Villa Lejana');
     const premium = await seedResident(repo, { phone: '+447700900123' });
     const before = fake.requests.length;
-    const row = await commitOutbox(repo, { resident: premium, text: 'Su reclamo 4821 fue registrado' });
+    const row = await commitOutbox(repo, { resident: premium, text: 'Su reclamo 4821 fue registrado', fromPhone: number });
 
     await sendAll(harness, [row]);
 

@@ -30,6 +30,9 @@ const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe('committee API', () => {
   it('a supervisor adds a member (welcome SMS queued), lists, pauses, resumes and removes them', async () => {
+    // A town of this test's own: the list must hold exactly the member added here, whatever ran before.
+    const town = await h.addLocality();
+    const { token: supervisor } = await h.addUserWithToken({ role: 'supervisor', localityIds: [town.id] });
     const created = await request(h.app)
       .post(`/api/v1/localities/${town.slug}/committee`)
       .set(auth(supervisor))

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import { createUserService } from '../../src/users/user-service';
 import { aLocality } from '../support/domain-fixtures';
-import { createTestRedis, deletePrefix, uniquePrefix } from '../support/redis';
+import { createTestRedis, deletePrefix, keysMatching, uniquePrefix } from '../support/redis';
 import { tempSqlitePath } from '../support/sqlite';
 
 const logger = createLogger({ level: 'silent' });
@@ -115,7 +115,7 @@ describe('console login', () => {
     const res = await request(app).post('/login').type('form').send({ username: 'rosa', password: 'not-it' });
     expect(res.status).toBe(401);
     expect(sessionCookie(res)).toBeUndefined();
-    expect(await redis.scan('0', 'MATCH', `${keyPrefix}:session:*`, 'COUNT', 1000)).toEqual(['0', []]);
+    expect(await keysMatching(redis, `${keyPrefix}:session:*`)).toEqual([]);
   });
 
   it('never redirects to another site after login', async () => {
@@ -190,8 +190,7 @@ describe('console session', () => {
 
 describe('password reset', () => {
   async function sessionKeys(keyPrefix: string): Promise<string[]> {
-    const [, keys] = await redis.scan('0', 'MATCH', `${keyPrefix}:session:*`, 'COUNT', 1000);
-    return keys;
+    return keysMatching(redis, `${keyPrefix}:session:*`);
   }
 
   it("ends every open console session of that user at their next request, and not other users' sessions", async () => {

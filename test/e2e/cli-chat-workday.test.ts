@@ -4,7 +4,7 @@
  * not a stack trace, BAJA is explained, an operator's phone sees command answers and alerts, and
  * the chat's polling does not flood the server's log at info. Real processes, HTTP, Redis, SQLite.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -65,10 +65,27 @@ describe('aguavoz chat for a newcomer and an operator', () => {
   let env: NodeJS.ProcessEnv;
   let url: string;
 
-  const cli = (args: string[], input = '') => {
-    const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env, input, encoding: 'utf8', timeout: 60_000 });
-    return { code: result.status, out: `${result.stdout}${result.stderr}` };
-  };
+  /**
+   * Runs the CLI to its end without blocking this process. A `spawnSync` here froze the event loop
+   * for the seconds a chat takes: a keep-alive socket that an earlier `fetch` left in the pool was
+   * closed by the server meanwhile (its 5 s keep-alive timeout), and the next `fetch`, issued
+   * before the loop had seen that close, wrote to the dead socket ("other side closed").
+   */
+  const cli = (args: string[], input = ''): Promise<{ code: number | null; out: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out: `${stdout}${stderr}` });
+      });
+      child.stdin.end(input);
+    });
 
   beforeAll(async () => {
     const port = await freePort();
@@ -126,26 +143,26 @@ describe('aguavoz chat for a newcomer and an operator', () => {
     expect(await chat.quit()).toBe(0);
     expect(chat.output()).not.toMatch(/TypeError|fetch failed|at .*\.js:\d+/);
 
-    const piped = cli(['chat', '--url', closed], 'hola\n');
+    const piped = await cli(['chat', '--url', closed], 'hola\n');
     expect(piped.code).toBe(1);
     expect(piped.out).toMatch(/^error: cannot reach the AguaVoz server at http:\/\/127\.0\.0\.1:\d+\. Start it in another terminal with `npm start`/m);
     expect(piped.out).not.toMatch(/TypeError|fetch failed/);
   }, 60_000);
 
-  it('explains why nothing comes back after BAJA', () => {
-    const out = cli(['chat', '--url', url, '--from', '+51987100102', '--wait', '4000'], 'BAJA\nhola\n').out;
+  it('explains why nothing comes back after BAJA', async () => {
+    const out = (await cli(['chat', '--url', url, '--from', '+51987100102', '--wait', '4000'], 'BAJA\nhola\n')).out;
     expect(out).toMatch(/< .*ALTA/);
     expect(out).toContain('(no reply: this phone opted out with BAJA');
     expect(out).not.toContain('is the worker running');
   }, 60_000);
 
   it("an operator's phone gets the new-ticket alert and answers to LISTA, VER and OK in the chat", async () => {
-    expect(cli(['user', 'add', '--username', 'rosa', '--name', 'Rosa Quispe', '--locality', 'demo', '--phone', OPERATOR_PHONE]).code).toBe(0);
-    const report = cli(['chat', '--url', url, '--from', '+51987100103', '--wait', '4000'], 'hay una fuga en la calle\nfrente al mercado\n1\n4\n4\n').out;
+    expect((await cli(['user', 'add', '--username', 'rosa', '--name', 'Rosa Quispe', '--locality', 'demo', '--phone', OPERATOR_PHONE])).code).toBe(0);
+    const report = (await cli(['chat', '--url', url, '--from', '+51987100103', '--wait', '4000'], 'hay una fuga en la calle\nfrente al mercado\n1\n4\n4\n')).out;
     const reference = /codigo (\d{9})/.exec(report)?.[1];
     expect(reference).toMatch(/^\d{9}$/);
 
-    const staff = cli(['chat', '--url', url, '--from', OPERATOR_PHONE, '--wait', '4000'], `LISTA\nVER ${reference}\nOK ${reference}\n`).out;
+    const staff = (await cli(['chat', '--url', url, '--from', OPERATOR_PHONE, '--wait', '4000'], `LISTA\nVER ${reference}\nOK ${reference}\n`)).out;
 
     expect(staff).toContain('this phone belongs to a staff account');
     expect(staff).toMatch(new RegExp(`\\n  ${reference} fuga`));

@@ -10,6 +10,9 @@ import { startServiceHarness, type ServiceHarness } from '../support/service-har
 /** Far below Twilio's 15 s webhook timeout; intake's bounds are 0.5 s (dedupe) + 1 s (enqueue). */
 const WEBHOOK_BUDGET_MS = 4000;
 
+// The harness waits up to WAIT_MS (45 s) for an outcome on a loaded machine; leave the test room.
+jest.setTimeout(120_000);
+
 describe('the running service when Redis goes away', () => {
   let redis: OwnRedis;
   let h: ServiceHarness;

@@ -19,7 +19,18 @@ describe('service metrics', () => {
 
   const metricsText = async () => (await request(createHttpApp(server.container, { isShuttingDown: () => false })).get('/metrics')).text;
 
+  /** The value of one counter line (anchored: `} 1` must not match `} 10`); 0 before its first count. */
+  const counter = (text: string, series: string): number => {
+    const escaped = series.replace(/[{}"=]/g, (ch) => `\\${ch}`);
+    const match = new RegExp(`^${escaped} (\\d+)$`, 'm').exec(text);
+    return match ? Number(match[1]) : 0;
+  };
+
   it('counts accepted webhooks by channel and refused ones by reason', async () => {
+    // The counters belong to the service, which other tests of this file also write to.
+    const start = await metricsText();
+    const sms = counter(start, 'webhooks_received_total{channel="sms"}');
+    const forgedBefore = counter(start, 'webhooks_rejected_total{reason="bad_signature"}');
     await server.text(RESIDENT, 'hola');
     const forged = await fetch(`${server.baseUrl}/webhooks/twilio/messages`, {
       method: 'POST',
@@ -29,8 +40,8 @@ describe('service metrics', () => {
     expect(forged.status).toBe(403);
 
     const text = await metricsText();
-    expect(text).toMatch(/^webhooks_received_total\{channel="sms"\} 1$/m);
-    expect(text).toMatch(/^webhooks_rejected_total\{reason="bad_signature"\} 1$/m);
+    expect(counter(text, 'webhooks_received_total{channel="sms"}')).toBe(sms + 1);
+    expect(counter(text, 'webhooks_rejected_total{reason="bad_signature"}')).toBe(forgedBefore + 1);
     expect(text).toMatch(/^queue_jobs\{queue="send",state="waiting"\} \d+$/m);
   });
 

@@ -14,6 +14,9 @@ import { ASK_FEEDBACK_JOB } from '../../src/app/maintenance';
 import { newMessageSid, TOWN_NUMBER } from '../support/inbound-app';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness';
 
+// The harness waits up to WAIT_MS (45 s) for an outcome on a loaded machine; leave the test room.
+jest.setTimeout(120_000);
+
 describe('the running service (aguavoz start), end to end', () => {
   let h: ServiceHarness;
   let phoneSeq = 0;

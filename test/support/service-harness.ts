@@ -45,6 +45,8 @@ export const HARNESS_ADMIN_PASSWORD = 'harness-admin-password-1';
 
 /** Short periods so the real schedulers and timer fire within a test. */
 export const FAST_MAINTENANCE: MaintenanceOptions = { sweepEveryMs: 300, spoolReplayEveryMs: 200, spoolClaimGraceMs: 50 };
+/** How long the harness waits for an outcome by default (see `waitFor`). */
+export const WAIT_MS = 45_000;
 
 export interface ServiceHarnessOptions {
   label: string;
@@ -135,7 +137,9 @@ export async function startServiceHarness(options: ServiceHarnessOptions): Promi
 
   const phoneMessages = (phone: string) => (fakeTwilio?.messages ?? []).filter((m) => m.to === phone).map((m) => m.body ?? '');
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
+  // Generous: on a loaded machine (two cores shared by several suites) a turn, a 1 s alert digest
+  // and a send can take well over 15 s; a passing wait returns as soon as the outcome is there.
+  async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = WAIT_MS): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();
@@ -165,7 +169,7 @@ export async function startServiceHarness(options: ServiceHarnessOptions): Promi
       return response;
     },
     phoneMessages,
-    async waitForPhoneMessages(phone, count, timeoutMs = 15_000) {
+    async waitForPhoneMessages(phone, count, timeoutMs = WAIT_MS) {
       await waitFor(`${count} texts to ${phone} (got ${JSON.stringify(phoneMessages(phone))})`, () => phoneMessages(phone).length >= count, timeoutMs);
       return phoneMessages(phone);
     },

@@ -130,14 +130,14 @@ export async function seedResident(repo: Repository, patch: Partial<Resident> = 
 /** Commits an outbox row the way a conversation turn does (the job is enqueued separately). */
 export async function commitOutbox(
   repo: Repository,
-  input: { resident: Resident; text: string; channel?: Channel; createdAt?: Date; kind?: string },
+  input: { resident: Resident; text: string; channel?: Channel; createdAt?: Date; kind?: string; fromPhone?: string },
 ): Promise<OutboxMessage> {
   const row = newOutboxMessage({
     id: newId(),
     now: (input.createdAt ?? new Date()).toISOString(),
     channel: input.channel ?? 'sms',
     toPhone: input.resident.phone,
-    fromPhone: LOCALITY_NUMBER,
+    fromPhone: input.fromPhone ?? LOCALITY_NUMBER,
     text: input.text,
     kind: input.kind ?? 'flow_reply',
     residentId: input.resident.id,
