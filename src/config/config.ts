@@ -81,8 +81,8 @@ export const configSchema = z
      * a commit's fsync or on Twilio, and the group commit lets the turns in flight share one
      * fsync, so more in flight is more throughput; one resident's messages stay in order (lock).
      */
-    INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
-    SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(5),
+    INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+    SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
     /** Failed console logins one IP may make in 15 minutes, across all usernames (password spraying). */
     LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
     /** How often the job schedulers are checked in Redis, so an emptied Redis is noticed (seconds). */
