@@ -17,6 +17,7 @@ import type { Translator } from '../i18n/translator';
 import { derivedId } from '../alerts/derived-id';
 import { newOutboxMessage } from '../messaging/outbound/outbox-message-factory';
 import type { IncidentLinkRequest, Repository } from '../store/repository';
+import { placeOfIncident } from './incident-link-effects';
 import { sectorLinkKey } from './incident-link-rules';
 import { formatNoticeTime } from './notice-time';
 
@@ -42,7 +43,7 @@ export interface IncidentLinkInput {
 
 /** The place an incident is about, as residents read it: its sectors or "su zona". */
 export function incidentPlace(translator: Pick<Translator, 'render'>, incident: Pick<Incident, 'sectors'>, language: Language): string {
-  return incident.sectors.length > 0 ? incident.sectors.join(', ') : translator.render('incident.near_you', language);
+  return placeOfIncident(incident, translator.render('incident.near_you', language));
 }
 
 export function incidentLinkFor(

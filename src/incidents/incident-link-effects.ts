@@ -11,6 +11,11 @@ import { adaptForChannel } from '../i18n/channel-text';
 import { formatMessageSource } from '../i18n/message-source';
 import type { CommitResult, IncidentLink, IncidentLinkEffects, UnitOfWork } from '../store/repository';
 
+/** The place an incident is about, as residents read it: its sectors, or `withoutSector` ("su zona"). */
+export function placeOfIncident(incident: { sectors: readonly string[] }, withoutSector: string): string {
+  return incident.sectors.length > 0 ? incident.sectors.join(', ') : withoutSector;
+}
+
 export interface LinkedRows {
   timeline: TimelineEntry[];
   outbox: OutboxMessage[];
@@ -24,7 +29,7 @@ export function linkedRows(effects: IncidentLinkEffects | undefined, link: Incid
   };
   if (link.created || !effects.joined) return { timeline: [timeline], outbox: [] };
   const { outbox, message, params, placeWithoutSector } = effects.joined;
-  const place = link.incident.sectors.length > 0 ? link.incident.sectors.join(', ') : placeWithoutSector;
+  const place = placeOfIncident(link.incident, placeWithoutSector);
   const text = formatMessageSource(message, { ...params, place, count: link.residentCount });
   return { timeline: [timeline], outbox: [{ ...outbox, body: adaptForChannel(text, outbox.channel) }] };
 }
