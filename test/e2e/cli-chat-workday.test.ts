@@ -4,26 +4,16 @@
  * not a stack trace, BAJA is explained, an operator's phone sees command answers and alerts, and
  * the chat's polling does not flood the server's log at info. Real processes, HTTP, Redis, SQLite.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { freePort, startService, type ServiceProcess } from '../support/service-process';
 import { tempSqlitePath } from '../support/sqlite';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'aguavoz.js');
 const OPERATOR_PHONE = '+51987000999';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Runs the chat inside a pseudo-terminal (`script`), so stdin is a TTY exactly as for a person. */
 function chatInTerminal(args: string[], env: NodeJS.ProcessEnv) {
@@ -60,8 +50,7 @@ function chatInTerminal(args: string[], env: NodeJS.ProcessEnv) {
 describe('aguavoz chat for a newcomer and an operator', () => {
   const db = tempSqlitePath('e2e-chat-workday');
   const prefix = uniquePrefix('e2e-chat');
-  let server: ChildProcess;
-  let serverOutput = '';
+  let server: ServiceProcess;
   let env: NodeJS.ProcessEnv;
   let url: string;
 
@@ -88,13 +77,9 @@ describe('aguavoz chat for a newcomer and an operator', () => {
     });
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       SQLITE_PATH: db.path,
       SPOOL_DIR: join(db.path, '..', 'spool'),
       REDIS_URL: TEST_REDIS_URL,
@@ -102,22 +87,12 @@ describe('aguavoz chat for a newcomer and an operator', () => {
       LOG_LEVEL: 'info',
       ALERT_DIGEST_SECONDS: '1',
     };
-    server = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!serverOutput.includes('listening on')) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`server did not start:\n${serverOutput}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    server = await startService(env as Record<string, string>, { timeoutMs: 60_000 });
+    url = server.url;
   }, 90_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     const redis = new Redis(TEST_REDIS_URL);
     await deletePrefix(redis, prefix);
     redis.disconnect();
@@ -175,13 +150,13 @@ describe('aguavoz chat for a newcomer and an operator', () => {
   }, 120_000);
 
   it('logs the chat polling of the phone feed below info', async () => {
-    const before = serverOutput.length;
+    const before = server.output().length;
     for (let i = 0; i < 5; i += 1) expect((await fetch(`${url}/dev/phone/messages?phone=%2B51987100109`)).status).toBe(200);
     expect((await fetch(`${url}/no-such-page`)).status).toBe(404); // logged (warn), so the log is flowing
     const deadline = Date.now() + 10_000;
-    while (!serverOutput.slice(before).includes('/no-such-page') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(serverOutput.slice(before)).toContain('/no-such-page');
-    const infoLines = serverOutput.split('\n').filter((line) => line.includes('"level":30'));
+    while (!server.output().slice(before).includes('/no-such-page') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.output().slice(before)).toContain('/no-such-page');
+    const infoLines = server.output().split('\n').filter((line) => line.includes('"level":30'));
     expect(infoLines.length).toBeGreaterThan(0);
     expect(infoLines.filter((line) => line.includes('/dev/phone/messages'))).toEqual([]);
   });

@@ -3,8 +3,7 @@
  * Redis, no Twilio account), then `aguavoz chat` to report each of the five kinds of problem and
  * ask for the status of one. Real processes, real HTTP, real Redis, a real SQLite file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Category } from '../../src/domain/ticket';
@@ -12,20 +11,11 @@ import { createLogger } from '../../src/shared/logger';
 import { createRepository } from '../../src/store/create-repository';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { mongoEnvForProcess } from '../support/mongo';
+import { startService, type ServiceProcess } from '../support/service-process';
 import { tempSqlitePath } from '../support/sqlite';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'aguavoz.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,37 +29,17 @@ function run(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<str
   });
 }
 
-/** `aguavoz start` as a child process; resolves once it says it is listening. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ process: ChildProcess; output: () => string; exited: Promise<number | null> }> {
-  let output = '';
-  const child = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 45_000;
-  while (!output.includes('listening on')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { process: child, output: () => output, exited };
-}
-
 describe('a newcomer starts the embedded default and reports by `aguavoz chat`', () => {
   const db = tempSqlitePath('e2e');
   const prefix = uniquePrefix('e2e');
-  let server: ChildProcess;
-  let serverOutput = '';
+  let server: ServiceProcess;
   let env: NodeJS.ProcessEnv;
   let url: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       SQLITE_PATH: db.path,
       SPOOL_DIR: join(db.path, '..', 'spool'),
       REDIS_URL: TEST_REDIS_URL,
@@ -78,17 +48,12 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
       ALERT_DIGEST_SECONDS: '1',
       ...mongoEnvForProcess('e2e-chat'),
     };
-    const started = await startServer(env);
-    server = started.process;
-    serverOutput = started.output();
+    server = await startService(env as Record<string, string>);
+    url = server.url;
   }, 60_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     const redis = new Redis(TEST_REDIS_URL);
     await deletePrefix(redis, prefix);
     redis.disconnect();
@@ -96,8 +61,8 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
   });
 
   it('prints the seeded demo locality and the admin password once', () => {
-    expect(serverOutput).toMatch(/Seeded the demo locality/);
-    expect(serverOutput).toMatch(/Log in as "admin" with password: \S{8,}/);
+    expect(server.output()).toMatch(/Seeded the demo locality/);
+    expect(server.output()).toMatch(/Log in as "admin" with password: \S{8,}/);
   });
 
   const reports: Array<{ kind: string; category: Category; from: string; lines: string[] }> = [
@@ -143,11 +108,9 @@ describe('a newcomer starts the embedded default and reports by `aguavoz chat`',
   it('SIGTERM stops the process gracefully with exit code 0', async () => {
     // A second instance on the same store and Redis (as in a scale-out), so the main server stays
     // up for the other tests whatever their order.
-    const port = await freePort();
-    const second = await startServer({ ...env, PORT: String(port) });
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    second.process.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    const second = await startService(env as Record<string, string>);
+    expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+    expect(await second.stop()).toBe(0);
     expect(second.output()).not.toMatch(/shutdown took too long/);
   }, 60_000);
 });
