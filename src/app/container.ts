@@ -260,14 +260,6 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
       await sla.ticketChanged(ticket, action);
     },
   });
-  /** New tickets that opened an outage incident start its 18-hour clock (idempotent job id). */
-  const startOutageClocks = async (opened: Ticket[]) => {
-    for (const ticket of opened) {
-      const stored = await repo.getTicket(ticket.id);
-      const incident = stored?.incidentId ? await repo.getIncident(stored.incidentId) : null;
-      if (incident) await outageClock.schedule(incident);
-    }
-  };
   const ticketCommands = createOperatorCommandHandler({ repo, ticketService: tickets, translator, now, newId, logger });
   const incidentCommands = createIncidentCommandHandler({ incidents, notices, redis, prefix, translator, now, newId, logger });
   // -------------------------------------------------------------------------------------------
@@ -304,7 +296,7 @@ export function createContainer(config: Config, options: ContainerOptions = {}):
     for (const ticket of opened) metrics.ticketsOpened.inc({ category: ticket.category });
     await alerts.ticketsOpened(opened);
     await sla.ticketsOpened(opened);
-    await startOutageClocks(opened).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'outage clock not started; the start-up rebuild starts it'));
+    await outageClock.ticketsOpened(opened).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'outage clock not started; the start-up rebuild starts it'));
   };
 
   // Committees and publication (issue 6).

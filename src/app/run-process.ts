@@ -198,7 +198,24 @@ async function waitForRedis(container: Container, timeoutMs = 15_000): Promise<v
       if (Date.now() > deadline) {
         throw new Error(`Redis at ${container.config.REDIS_URL} does not answer. Start it, e.g.: redis-server --daemonize yes`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The fast-fail connection refuses commands until it is connected (no offline queue), so
+      // the first ping of every start fails while the socket is still opening. Waiting for
+      // 'ready' instead of a fixed pause took 200 ms off every start-up (issue 11).
+      await untilReadyOr(container.redis, 200);
     }
   }
+}
+
+/** Resolves when `redis` reports 'ready', or after `ms`, whichever comes first. */
+function untilReadyOr(redis: Container['redis'], ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
 }

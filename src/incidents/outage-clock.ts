@@ -15,6 +15,7 @@ import { derivedId } from '../alerts/derived-id';
 import { supervisorRecipients } from '../alerts/alert-recipients';
 import { staffAlertRows } from '../alerts/staff-alert-rows';
 import type { Incident } from '../domain/incident';
+import type { Ticket } from '../domain/ticket';
 import type { Language } from '../domain/resident';
 import type { Translator } from '../i18n/translator';
 import type { SendDispatcher } from '../messaging/outbound/send-dispatcher';
@@ -48,6 +49,12 @@ export type TruckCheckOutcome =
 export interface OutageClock {
   /** Adds the delayed job (idempotent by job id); a no-op for incidents the clock does not watch. */
   schedule(incident: Pick<Incident, 'id' | 'category' | 'status' | 'createdAt' | 'truckAlertedAt'>): Promise<void>;
+  /**
+   * New tickets: the incident each one was linked to gets its job. A burst links hundreds of
+   * reports to one incident; its job is added once a minute at most by this process, not once
+   * per report (the job id keeps other processes idempotent, the start-up rebuild covers a loss).
+   */
+  ticketsOpened(tickets: readonly Pick<Ticket, 'id' | 'category'>[]): Promise<void>;
   /** Start-up: every open outage incident not yet alerted gets its job again. */
   rebuildFromStore(): Promise<{ scheduled: number }>;
   /** What the job does when it fires. */
@@ -66,8 +73,29 @@ export function createOutageClock(deps: OutageClockDeps): OutageClock {
     await deps.queue.add(TRUCK_DUE_JOB, job, { jobId: `truck-${incident.id}`, delay, removeOnComplete: true, attempts: 5, backoff: { type: 'exponential', delay: 5_000 } });
   }
 
+  /** Incident id → when this process may add its job again (ms since the epoch). */
+  const recentlyScheduled = new Map<string, number>();
+  const RESCHEDULE_AFTER_MS = 60_000;
+  const MEMO_LIMIT = 1_000;
+
   return {
     schedule,
+
+    async ticketsOpened(tickets) {
+      for (const ticket of tickets) {
+        // Only outage reports join the incidents this clock watches.
+        if (ticket.category !== 'outage') continue;
+        const stored = await deps.repo.getTicket(ticket.id);
+        if (!stored?.incidentId) continue;
+        const nowMs = Date.parse(deps.now());
+        if ((recentlyScheduled.get(stored.incidentId) ?? 0) > nowMs) continue;
+        const incident = await deps.repo.getIncident(stored.incidentId);
+        if (!incident) continue;
+        await schedule(incident);
+        if (recentlyScheduled.size >= MEMO_LIMIT) recentlyScheduled.clear();
+        recentlyScheduled.set(incident.id, nowMs + RESCHEDULE_AFTER_MS);
+      }
+    },
 
     async rebuildFromStore() {
       let scheduled = 0;

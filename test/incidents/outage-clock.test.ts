@@ -4,6 +4,7 @@
  * that lost its data still fires it; firing twice alerts nobody twice.
  */
 import { installIncidentJobs } from '../../src/incidents/incident-worker';
+import { createOutageClock } from '../../src/incidents/outage-clock';
 import { eventually, startIncidentSystem, type IncidentSystem } from '../support/incident-system';
 import { seedReport } from '../support/incident-seed';
 
@@ -45,5 +46,30 @@ describe('the 18-hour outage clock', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(s.phoneMessages(supervisor.phone!)).toHaveLength(1);
     expect(s.phoneMessages('+51977700002')).toEqual([]);
+  });
+
+  it('a burst of reports joining one outage incident adds its job once a minute, not once per report', async () => {
+    const first = await seedReport(s.container.repo, s.container.translator, { locality: s.locality, phone: '+51977744444', sector: 'La Punta', at: hoursAgo(1) });
+    const second = await seedReport(s.container.repo, s.container.translator, { locality: s.locality, phone: '+51977755555', sector: 'La Punta', at: hoursAgo(1) });
+    const incidentId = first.ticket.incidentId!;
+    expect(second.ticket.incidentId).toBe(incidentId);
+    let nowMs = Date.now();
+    const { repo, queues, translator, dispatcher, logger } = s.container;
+    const clock = createOutageClock({ repo, queue: queues.incidents, translator, dispatcher, logger, now: () => new Date(nowMs).toISOString(), hours: 18 });
+    const jobId = `truck-${incidentId}`;
+    await queues.incidents.remove(jobId);
+
+    await clock.ticketsOpened([first.ticket]);
+    expect(await queues.incidents.getJob(jobId)).toBeDefined();
+    // The job went missing; the next report of the same minute does not add it again…
+    await queues.incidents.remove(jobId);
+    await clock.ticketsOpened([second.ticket]);
+    expect(await queues.incidents.getJob(jobId)).toBeUndefined();
+    // …a report a minute later does, and a leak report never does.
+    nowMs += 61_000;
+    await clock.ticketsOpened([{ ...second.ticket, category: 'leak' }]);
+    expect(await queues.incidents.getJob(jobId)).toBeUndefined();
+    await clock.ticketsOpened([second.ticket]);
+    expect(await queues.incidents.getJob(jobId)).toBeDefined();
   });
 });

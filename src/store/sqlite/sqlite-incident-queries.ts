@@ -25,12 +25,14 @@ interface Counts {
 function withCounts(a: SqliteAccess, incident: Incident): IncidentSummary {
   const counts = a
     .statement(
+      // The distinct count as its own subquery: beside COUNT(*) SQLite sorts the residents in a
+      // temporary b-tree; alone it reads them in order from tickets_incident_counts.
       `SELECT COUNT(*) AS ticket_count,
               SUM(CASE WHEN status IN ('resolved', 'closed') THEN 0 ELSE 1 END) AS open_ticket_count,
-              COUNT(DISTINCT resident_id) AS resident_count
-       FROM tickets WHERE incident_id = ?`,
+              (SELECT COUNT(DISTINCT resident_id) FROM tickets WHERE incident_id = @id) AS resident_count
+       FROM tickets WHERE incident_id = @id`,
     )
-    .get(incident.id) as Counts;
+    .get({ id: incident.id }) as Counts;
   return {
     ...incident,
     ticketCount: counts.ticket_count,

@@ -373,6 +373,17 @@ CREATE INDEX tickets_figures_resolved ON tickets (locality_id, resolved_at, cate
 CREATE INDEX tickets_unresolved ON tickets (locality_id, closed_at, created_at, resolved_at) WHERE resolved_at IS NULL;
 `;
 
+/**
+ * Issue 11, a whole town texting about one burst main: every report linked to the sector's
+ * incident counted that incident's neighbours (`COUNT(DISTINCT resident_id)`, and the summary's
+ * ticket and open counts) through `tickets_incident`, one table lookup per linked ticket: 1.4 ms
+ * per report once 2,000 reports had joined, 5 s of the benchmark's 67 s burst. This index holds
+ * every column those counts read, so they are answered from the index alone.
+ */
+const INCIDENT_COUNT_INDEX = `
+CREATE INDEX tickets_incident_counts ON tickets (incident_id, resident_id, status) WHERE incident_id IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'queue due order by next open deadline', up: NEXT_DEADLINE_ORDER },
@@ -384,6 +395,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'incidents, broadcasts and planned-cut notices', up: INCIDENTS_AND_NOTICES },
   { version: 11, name: 'staff language, disabled accounts, phone feed and dead-letter indexes', up: STAFF_LANGUAGE_DISABLED_AND_FEEDS },
   { version: 13, name: 'backlog at an instant read from unresolved and recently resolved tickets only', up: BACKLOG_AT_INDEXES },
+  { version: 14, name: 'incident neighbour counts from an index alone', up: INCIDENT_COUNT_INDEX },
 ];
 
 /** Applies every migration not yet recorded; returns the versions applied now. */
