@@ -60,6 +60,8 @@ describe('a burst of reports about one broken main', () => {
     expect(incidentId).toEqual(expect.any(String));
     const incidents = await s.container.repo.listIncidents({ localityIds: [s.locality.id] });
     expect(incidents).toEqual([expect.objectContaining({ id: incidentId, status: 'open', sectors: ['Barrio Alto'], ticketCount: RESIDENTS, residentCount: RESIDENTS })]);
+    // Its 18-hour outage clock was started by the reports themselves.
+    expect(await s.container.queues.incidents.getJob(`truck-${incidentId}`)).toBeDefined();
 
     // Everyone but the first reporter is told at once that it is known, with a true count.
     const known = await eventually(
