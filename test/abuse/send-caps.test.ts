@@ -140,4 +140,39 @@ describe('daily SMS caps and resident countries in the send path', () => {
     expect(await repo.getOutbox(row.id)).toMatchObject({ status: 'failed', errorCode: 'country_not_allowed', attempts: 0 });
     expect(fake.requests.slice(before).filter((request) => request.to === premium.phone)).toEqual([]);
   });
+
+  it("counts a reply towards the town that sends from its number, reading the town once a minute", async () => {
+    const from = await aTownWithSupervisor('Villa Antes');
+    const to = await aTownWithSupervisor('Villa Despues');
+    const prefix = `caps-memo-${newId().slice(0, 8)}`;
+    let nowMs = Date.now();
+    let lookups = 0;
+    const counting: Pick<Repository, 'findLocalityForNumber'> = {
+      findLocalityForNumber: (phone) => {
+        lookups += 1;
+        return repo.findLocalityForNumber(phone);
+      },
+    };
+    const caps = createSendCaps({ redis, prefix, repo: counting, allowedCountryCodes: ['51'], perRecipientDaily: 100, perLocalityDaily: 100, now: () => new Date(nowMs) });
+    const resident = await seedResident(repo);
+    const row = () => commitOutbox(repo, { resident, text: `Mensaje ${newId()}`, fromPhone: from.number });
+    const townCount = async (localityId: string) => {
+      const keys = await redis.keys(`${prefix}:send-caps:*:locality:${localityId}`);
+      return keys.length === 0 ? 0 : redis.scard(keys[0]!);
+    };
+
+    for (let i = 0; i < 3; i += 1) await expect(caps.check(await row())).resolves.toEqual({ allowed: true });
+    expect(lookups).toBe(1);
+    expect(await townCount(from.localityId)).toBe(3);
+    // The number moves to the other town: within the minute its replies still count where they did…
+    await repo.updateLocality(from.localityId, { phoneNumbers: [] });
+    await repo.updateLocality(to.localityId, { phoneNumbers: [from.number] });
+    await caps.check(await row());
+    expect(await townCount(from.localityId)).toBe(4);
+    // …and after it, towards the new town.
+    nowMs += 61_000;
+    await caps.check(await row());
+    expect(lookups).toBe(2);
+    expect(await townCount(to.localityId)).toBe(1);
+  });
 });

@@ -73,6 +73,13 @@ return 0
 `;
 
 const TWO_DAYS_SECONDS = 2 * 24 * 3600;
+const TOWN_MEMO_MS = 60_000;
+const TOWN_MEMO_LIMIT = 1_000;
+
+interface CapLocality {
+  id: string;
+  timeZone: string;
+}
 
 /** `RESIDENT_COUNTRY_CODES` (`51,591`) → `['51', '591']`. */
 export function parseCountryCodes(value: string): string[] {
@@ -89,13 +96,27 @@ export function isAllowedCountry(phone: string, allowed: readonly string[]): boo
 
 export function createSendCaps(options: SendCapsOptions): SendCaps {
   const exempt = options.exemptKinds ?? [CAP_ALERT_KIND];
+  // Which town sends from a number, and in which zone its day runs, for a minute: every reply
+  // of a burst asked the store twice for the same answer (issue 11). A number moved to another
+  // town counts towards the new one within a minute.
+  const towns = new Map<string, { locality: CapLocality | null; until: number }>();
+  async function townOf(fromPhone: string): Promise<CapLocality | null> {
+    const nowMs = options.now().getTime();
+    const known = towns.get(fromPhone);
+    if (known && known.until > nowMs) return known.locality;
+    const found = await options.repo.findLocalityForNumber(fromPhone);
+    const locality = found ? { id: found.id, timeZone: found.timeZone } : null;
+    if (towns.size >= TOWN_MEMO_LIMIT) towns.clear();
+    towns.set(fromPhone, { locality, until: nowMs + TOWN_MEMO_MS });
+    return locality;
+  }
 
   return {
     async check(row) {
       if (!isAllowedCountry(row.toPhone, options.allowedCountryCodes)) return { allowed: false, reason: 'country_not_allowed' };
       if (exempt.includes(row.kind)) return { allowed: true };
 
-      const locality = row.fromPhone ? await options.repo.findLocalityForNumber(row.fromPhone) : null;
+      const locality = row.fromPhone ? await townOf(row.fromPhone) : null;
       const zone = locality?.timeZone ?? options.defaultTimeZone ?? 'America/Lima';
       const day = DateTime.fromJSDate(options.now()).setZone(zone).toISODate() ?? 'unknown';
       const recipient = row.residentId ? `r:${row.residentId}` : row.userId ? `u:${row.userId}` : `o:${row.id}`;
