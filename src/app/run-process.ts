@@ -64,23 +64,32 @@ export async function startService(config: Config, options: StartServiceOptions)
   let stopping: Promise<void> | null = null;
   const isShuttingDown = () => shuttingDown;
 
-  /** What needs the store: first-start duties, the workers, the schedulers. */
-  const startWithStore = async () => {
-    await prepareStore(container);
-    if (options.worker) {
-      closables.push(await startWorkers(container));
-      closables.push(await startMaintenanceWorker(container, options.maintenance));
-      // Every component registered its schedulers above; install them, and again whenever Redis
-      // comes back without them (issue 7.1).
-      await container.schedulers.installAll();
-      closables.push(container.schedulers.watch({ connection: container.bullmqRedis, checkEveryMs: config.SCHEDULER_CHECK_SECONDS * 1000 }));
-    }
+  /** What needs the store besides intake: the workers and their schedulers. */
+  const startWorkersWithStore = async () => {
+    if (!options.worker) return;
+    closables.push(await startWorkers(container));
+    closables.push(await startMaintenanceWorker(container, options.maintenance));
+    // Every component registered its schedulers above; install them, and again whenever Redis
+    // comes back without them (issue 7.1).
+    await container.schedulers.installAll();
+    closables.push(container.schedulers.watch({ connection: container.bullmqRedis, checkEveryMs: config.SCHEDULER_CHECK_SECONDS * 1000 }));
   };
   // A store that cannot open (disk full, file locked, MongoDB down) must not keep the webhook
   // down (issue 7.7): intake comes up and spools, and the store is tried again until it opens.
-  if (await openStore(container)) await startWithStore();
-  else closables.push(retryStoreOpen(container, config.STORE_OPEN_RETRY_SECONDS * 1000, startWithStore, isShuttingDown));
+  const storeOpen = await openStore(container);
+  if (storeOpen) await prepareStore(container);
+  else {
+    closables.push(
+      retryStoreOpen(container, config.STORE_OPEN_RETRY_SECONDS * 1000, async () => {
+        await prepareStore(container);
+        await startWorkersWithStore();
+      }, isShuttingDown),
+    );
+  }
 
+  // The server listens before the workers start: intake needs only the store, Redis and the
+  // queue (a message accepted now waits in its queue for the worker, ~50 ms away), and a
+  // restart answers Twilio sooner (issue 11). /readyz stays 503 until the schedulers are in.
   let server: Server;
   if (options.web) {
     closables.push(startSpoolReplayer(container, options.maintenance));
@@ -88,6 +97,14 @@ export async function startService(config: Config, options: StartServiceOptions)
   } else {
     // A worker alone still answers /healthz, /readyz and /metrics for its orchestrator.
     server = await listen(createWorkerHttpApp(container, { isShuttingDown, requireSchedulers: true }), options.port ?? config.PORT, config.HOST);
+  }
+  if (storeOpen) {
+    try {
+      await startWorkersWithStore();
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
