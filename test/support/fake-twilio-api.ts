@@ -13,7 +13,7 @@
  * Twilio that took the message after the client had timed out, or a process killed mid-send.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface FakeTwilioRequest {
@@ -31,6 +31,10 @@ export interface FakeTwilioRequest {
   statusCallback: string | null;
   messagingServiceSid: string | null;
   params: Record<string, string>;
+  /** As received (lower-case names), e.g. `user-agent`, `content-type`. */
+  headers: IncomingHttpHeaders;
+  /** Which TCP connection carried it: 1 for the first one accepted, 2 for the next, … (keep-alive reuse). */
+  connectionId: number;
   /** What the fake answered. */
   responseStatus: number;
   receivedAt: Date;
@@ -92,11 +96,15 @@ export async function startFakeTwilioApi(options: { port?: number } = {}): Promi
   const scripts: FakeTwilioScript[] = [];
   const sockets = new Set<Socket>();
   const waiters: Array<() => void> = [];
+  const connectionIds = new WeakMap<Socket, number>();
+  let connections = 0;
 
   const server: Server = createServer((req, res) => {
     void handle(req, res);
   });
   server.on('connection', (socket) => {
+    connections += 1;
+    connectionIds.set(socket, connections);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -121,6 +129,8 @@ export async function startFakeTwilioApi(options: { port?: number } = {}): Promi
       statusCallback: params.StatusCallback ?? null,
       messagingServiceSid: params.MessagingServiceSid ?? null,
       params,
+      headers: req.headers,
+      connectionId: connectionIds.get(req.socket) ?? 0,
       responseStatus: 0,
       receivedAt: new Date(),
     };

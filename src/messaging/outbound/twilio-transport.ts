@@ -99,11 +99,11 @@ const TRANSIENT_HTTP = new Set([408, 409, 425, 429]);
 
 /**
  * Sorts what the library throws: a `RestException`/`TwilioServiceException` carries the HTTP
- * status and Twilio's error `code`; a network failure is an axios error with a socket `code`
- * (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`, `ECONNABORTED` on timeout). Anything else is a
- * programming error and is returned unchanged. Messages are rebuilt from status and code because
- * Twilio's own text can quote the phone number (`The 'To' number +51… is not valid`) and an axios
- * error holds the request body, so neither is kept as `cause` (log serializers print causes).
+ * status and Twilio's error `code`; a network failure is an error with a socket `code`
+ * (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`, `ECONNABORTED` on timeout; see
+ * {@link createTwilioHttpClient}). Anything else is a programming error and is returned unchanged.
+ * Messages are rebuilt from status and code because Twilio's own text can quote the phone number
+ * (`The 'To' number +51… is not valid`), so it is not kept as `cause` (log serializers print causes).
  */
 export function classifyTwilioError(error: unknown): unknown {
   if (error instanceof TransientSendError || error instanceof PermanentSendError) return error;
