@@ -22,6 +22,9 @@ export interface BurstResult {
   webhook_failures: number;
   expected_replies: number;
   replies: number;
+  /** Set by run-bench from the service process's /proc figures. */
+  service_cpu_s?: number;
+  service_cpu_ms_per_msg?: number;
 }
 
 /** Follows the fake API's message log and wakes whoever waits for replies to a phone. */

@@ -170,10 +170,13 @@ async function main(): Promise<void> {
     await load(serviceUrl, 10, 2);
     await drainQueues(queues, 120_000);
 
-    const webhook: Record<string, LoadResult & { baseline_rps: number; baseline_p50_ms: number; baseline_p99_ms: number; ratio: number; backlog_after: number }> = {};
+    const webhook: Record<string, LoadResult & { baseline_rps: number; baseline_p50_ms: number; baseline_p99_ms: number; ratio: number; service_cpu_ms_per_req: number; backlog_after: number }> = {};
     for (const connections of process.env.BENCH_SKIP_WEBHOOK === '1' ? [] : LEVELS) {
       const base = await load(`http://127.0.0.1:${BASELINE_PORT}`, connections);
+      const cpuBefore = service.cpuMs();
       const ours = await load(serviceUrl, connections);
+      // Includes the conversation turns the worker ran meanwhile, as the service really runs.
+      const serviceCpuMsPerRequest = ours.requests > 0 ? Math.round(((service.cpuMs() - cpuBefore) / ours.requests) * 100) / 100 : 0;
       const backlog = await drainQueues(queues, 180_000);
       webhook[`c${connections}`] = {
         ...ours,
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
         baseline_p50_ms: base.p50_ms,
         baseline_p99_ms: base.p99_ms,
         ratio: base.rps > 0 ? Math.round((ours.rps / base.rps) * 100) / 100 : 0,
+        service_cpu_ms_per_req: serviceCpuMsPerRequest,
         backlog_after: backlog,
       };
       log(`c${connections}: AguaVoz ${ours.rps} req/s p50 ${ours.p50_ms} p99 ${ours.p99_ms} (non-2xx ${ours.non2xx}, errors ${ours.errors}); baseline ${base.rps} req/s p99 ${base.p99_ms}`);
@@ -196,8 +200,12 @@ async function main(): Promise<void> {
       const webhookUrl = `${serviceUrl}${WEBHOOK_PATH}`;
       const expectedPerStep = await calibrate({ webhookUrl, form, fake, phone: phones(20_000_000, 1)[0]! });
       log(`calibration: replies per step ${expectedPerStep.join(', ')} for ${CONVERSATION.length} messages`);
-      e2e = await runBurst({ webhookUrl, form, fake, residents: phones(30_000_000, RESIDENTS), expectedPerStep });
-      log(`e2e: ${e2e.messages} messages in ${e2e.seconds} s = ${e2e.msgs_per_s} msgs/s, lost ${e2e.lost}, duplicated ${e2e.duplicated}`);
+      const cpuBefore = service.cpuMs();
+      const burst = await runBurst({ webhookUrl, form, fake, residents: phones(30_000_000, RESIDENTS), expectedPerStep });
+      // CPU per message, the figure least moved by a noisy machine: what the service itself spent.
+      const serviceCpuMs = service.cpuMs() - cpuBefore;
+      e2e = { ...burst, service_cpu_s: Math.round(serviceCpuMs / 100) / 10, service_cpu_ms_per_msg: Math.round((serviceCpuMs / burst.messages) * 100) / 100 };
+      log(`e2e: ${e2e.messages} messages in ${e2e.seconds} s = ${e2e.msgs_per_s} msgs/s, lost ${e2e.lost}, duplicated ${e2e.duplicated}; service CPU ${e2e.service_cpu_ms_per_msg} ms a message`);
     }
     const peakRss = service.peakRssMb();
     log(`RSS after the burst: now ${service.rssMb()} MB, peak ${peakRss} MB`);
@@ -261,7 +269,7 @@ function formatTable(r: {
   else
     rows.push([
       `end to end, ${r.e2e.residents} residents × ${CONVERSATION.length} messages`,
-      `${r.e2e.msgs_per_s} msgs/s (${r.e2e.messages} in ${r.e2e.seconds} s), ${r.e2e.lost} lost, ${r.e2e.duplicated} duplicated`,
+      `${r.e2e.msgs_per_s} msgs/s (${r.e2e.messages} in ${r.e2e.seconds} s), ${r.e2e.lost} lost, ${r.e2e.duplicated} duplicated${r.e2e.service_cpu_ms_per_msg === undefined ? '' : `; service CPU ${r.e2e.service_cpu_ms_per_msg} ms/msg`}`,
       '–',
       '≥ 1,000 msgs/s, 0 lost, 0 duplicated',
     ]);

@@ -11,6 +11,8 @@ export interface WatchedProcess {
   startupMs: number;
   rssMb(): number;
   peakRssMb(): number;
+  /** CPU time the process has used so far, all its threads, user + system (ms). */
+  cpuMs(): number;
   stop(): Promise<number | null>;
 }
 
@@ -28,6 +30,13 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   return match ? Math.round(Number(match[1]) / 1024) : 0;
+}
+
+/** utime + stime from /proc/<pid>/stat, in clock ticks of 10 ms (USER_HZ = 100 on Linux). */
+function cpuTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export async function startWatched(options: StartOptions): Promise<WatchedProcess> {
@@ -52,6 +61,7 @@ export async function startWatched(options: StartOptions): Promise<WatchedProces
     child,
     startupMs,
     rssMb: () => statusField(pid, 'VmRSS'),
+    cpuMs: () => cpuTimeMs(pid),
     peakRssMb: () => statusField(pid, 'VmHWM'),
     stop() {
       if (child.exitCode !== null) return Promise.resolve(child.exitCode);
