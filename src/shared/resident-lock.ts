@@ -68,10 +68,17 @@ export function createResidentLock(options: {
       const redisKey = keyFor(key);
       const token = randomUUID();
       await acquire(redisKey, token);
+      let renewedAt = Date.now();
       const handle: LockHandle = {
         async extend() {
+          // Taken or renewed within the last third of its TTL, the lock is still ours for at
+          // least two thirds of it: no round trip (the first turn of every job asked right
+          // after acquiring, issue 11). Redis losing the key meanwhile is caught by the next
+          // renewal, and the store refuses to process a message twice whatever the lock says.
+          if (Date.now() - renewedAt < ttlMs / 3) return;
           const extended = await options.redis.eval(EXTEND_SCRIPT, 1, redisKey, token, String(ttlMs));
           if (extended !== 1) throw new LockLostError();
+          renewedAt = Date.now();
         },
       };
       try {

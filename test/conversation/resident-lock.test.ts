@@ -76,4 +76,19 @@ describe('the per-resident lock', () => {
     expect(extendError).toBeInstanceOf(LockLostError);
     expect(await redis.get(key)).toBe('another-worker-token');
   });
+
+  it('asks Redis again only once a third of the TTL has passed since the lock was taken or renewed', async () => {
+    const lock = createResidentLock({ redis, prefix, ttlMs: 600 });
+    const key = `${prefix}:lock:resident:r5`;
+    const outcomes: string[] = [];
+    await lock.withLock('r5', async (handle) => {
+      // The key vanishes (Redis lost it) right after it was taken: within the third, no round trip…
+      await redis.del(key);
+      outcomes.push(await handle.extend().then(() => 'kept', (error: unknown) => (error as Error).name));
+      // …past it, the renewal asks and finds the lock gone.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      outcomes.push(await handle.extend().then(() => 'kept', (error: unknown) => (error as Error).name));
+    });
+    expect(outcomes).toEqual(['kept', 'LockLostError']);
+  });
 });
