@@ -5,7 +5,7 @@
  * mode, for `aguavoz chat`) nothing can be verified, so only this machine may post: loopback
  * peers, and no proxy header naming anyone else. Both routes (messages, status callbacks) use it.
  *
- * Needs the form already parsed (`express.urlencoded`) into `req.body`.
+ * Needs the form already parsed (`twilioFormBody`) into `req.body`.
  */
 import type { RequestHandler } from 'express';
 import { timingSafeEqual } from 'node:crypto';
