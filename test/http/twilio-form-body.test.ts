@@ -45,6 +45,21 @@ describe('twilioFormBody', () => {
     Array.from({ length: 1 + Math.floor(random() * 14) }, () => TOKENS[Math.floor(random() * TOKENS.length)]).join(''),
   );
 
+  // Forms of a few fields from a handful of names, so that repeated fields are common.
+  const KEYS = ['From', 'Body', 'a', 'a+b', '%41', '0', '', '__proto__', 'constructor', 'x%5B0%5D', 'MediaUrl[]'];
+  const piece = () => TOKENS.filter((token) => token !== '&')[Math.floor(random() * (TOKENS.length - 2))];
+  const forms = Array.from({ length: 300 }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 6) }, () => `${KEYS[Math.floor(random() * KEYS.length)]}=${piece()}${piece()}`).join('&'),
+  );
+
+  it('parses 300 forms with repeated fields exactly as body-parser does', async () => {
+    expect(forms.filter((form) => /(^|&)From=.*&From=/.test(form)).length).toBeGreaterThan(10);
+    for (const form of forms) {
+      const { lean, general } = await both(form);
+      expect({ form, ...lean }).toEqual({ form, ...general });
+    }
+  });
+
   it('parses 400 odd forms exactly as body-parser does', async () => {
     for (const body of bodies) {
       const { lean, general } = await both(body);
