@@ -5,11 +5,12 @@
  * mode, for `aguavoz chat`) nothing can be verified, so only this machine may post: loopback
  * peers, and no proxy header naming anyone else. Both routes (messages, status callbacks) use it.
  *
- * Needs the form already parsed (`express.urlencoded`) into `req.body`.
+ * Needs the form already parsed (`twilioFormBody`) into `req.body`.
  */
 import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
 // Only the signature check: the whole `twilio` package takes ~30× longer to load (issue 11, start-up).
-import { validateRequest } from 'twilio/lib/webhooks/webhooks';
+import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { Logger } from '../shared/logger';
 import { isLoopbackAddress } from './loopback';
 
@@ -50,13 +51,26 @@ export function verifyTwilioSignature(options: TwilioSignatureOptions): RequestH
     const signature = req.header('x-twilio-signature');
     const params = isFormObject(req.body) ? req.body : {};
     const url = `${baseUrl}${req.originalUrl}`;
-    if (signature && validateRequest(authToken, signature, url, params)) {
+    if (signature && (matchesSignedUrl(authToken, signature, url, params) || validateRequest(authToken, signature, url, params))) {
       next();
       return;
     }
     logger.warn({ path: req.path, hasSignature: Boolean(signature) }, 'webhook with a missing or invalid Twilio signature refused');
     res.status(403).type('text/plain').send('Forbidden: invalid Twilio signature');
   };
+}
+
+/**
+ * One HMAC over the URL exactly as we were called, which is the string Twilio signs. Only when it
+ * does not match does `validateRequest` try its variants (with and without the port, normalised,
+ * legacy query encoding). It starts with the URL stripped of its port, so with a port in
+ * PUBLIC_BASE_URL every valid request paid two HMACs (issue 11). What is accepted is unchanged:
+ * this URL is always one of `validateRequest`'s candidates.
+ */
+function matchesSignedUrl(authToken: string, signature: string, url: string, params: Record<string, unknown>): boolean {
+  const expected = Buffer.from(getExpectedTwilioSignature(authToken, url, params));
+  const offered = Buffer.from(signature);
+  return offered.length === expected.length && timingSafeEqual(offered, expected);
 }
 
 function isFormObject(body: unknown): body is Record<string, unknown> {

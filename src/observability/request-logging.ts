@@ -57,6 +57,10 @@ export function createRequestLogging(options: RequestLoggingOptions): RequestHan
   const debug = new Set(options.debugPaths ?? []);
   const newRequestId = options.newRequestId ?? randomUUID;
   const { logger } = options;
+  // The request line has a fixed shape (id, method, masked URL, user agent, status, time) that no
+  // path of the logger's redaction list names, so redacting it changed nothing and cost ~15 µs a
+  // line (issue 11); `req.log` and every other line keep the full list. Test: request-logging.
+  const lineLogger = logger.child({}, { redact: { paths: [] } });
 
   return (req, res, next) => {
     const started = performance.now();
@@ -75,7 +79,7 @@ export function createRequestLogging(options: RequestLoggingOptions): RequestHan
     const onDone = () => {
       res.off('finish', onDone);
       res.off('close', onDone);
-      logRequest(logger, { quiet, debug }, { id, method, url, userAgent, started }, res);
+      logRequest(logger, lineLogger, { quiet, debug }, { id, method, url, userAgent, started }, res);
     };
     res.on('finish', onDone);
     res.on('close', onDone);
@@ -85,6 +89,7 @@ export function createRequestLogging(options: RequestLoggingOptions): RequestHan
 
 function logRequest(
   logger: Logger,
+  lineLogger: Logger,
   paths: { quiet: Set<string>; debug: Set<string> },
   req: { id: string; method: string; url: string; userAgent: string | undefined; started: number },
   res: ServerResponse,
@@ -95,7 +100,8 @@ function logRequest(
   if (level === 'info' && paths.quiet.has(path)) return;
   if (!logger.isLevelEnabled(level)) return;
   const url = redactPhonesInUrl(req.url);
-  logger[level](
+  if (lineLogger.level !== logger.level) lineLogger.level = logger.level;
+  lineLogger[level](
     {
       req: { id: req.id, method: req.method, url, userAgent: req.userAgent },
       res: { statusCode },

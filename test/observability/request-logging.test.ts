@@ -100,6 +100,23 @@ describe('request logging', () => {
     expect(lines).toEqual([]);
   });
 
+  it('writes the request line exactly as the redacting logger would (it skips redaction, issue 11)', async () => {
+    await request(app)
+      .post('/webhooks/twilio/sms?From=%2B51987654321')
+      .set('User-Agent', 'TwilioProxy/1.1')
+      .type('form')
+      .send('From=%2B51987654321')
+      .expect(200);
+    const written = lines[lines.length - 1]!;
+    const { level, time, pid, hostname, name, msg, ...fields } = JSON.parse(written) as Record<string, unknown>;
+    let redacted = '';
+    const redacting = loggerTo(new Writable({ write: (chunk, _e, cb) => ((redacted = String(chunk).trim()), cb()) }));
+    redacting.info(fields, msg as string);
+    const again = JSON.parse(redacted) as Record<string, unknown>;
+    expect({ ...again, time, pid, hostname, level }).toEqual(JSON.parse(written));
+    expect(written).not.toContain('987654321');
+  });
+
   it('logs 4xx as warn and 5xx as error', async () => {
     await request(app).get('/missing').expect(404);
     await request(app).get('/boom').expect(500);

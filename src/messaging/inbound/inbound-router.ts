@@ -10,7 +10,8 @@
  * and the resident gets no answer. The Redis dedupe key is released first, so a retry is
  * accepted as new.
  */
-import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { twilioFormBody } from '../../http/twilio-form-body';
 import { verifyTwilioSignature } from '../../http/twilio-webhook-auth';
 import { newId } from '../../shared/ids';
 import type { Logger } from '../../shared/logger';
@@ -29,8 +30,8 @@ export interface InboundRouterDeps extends InboundIntakeDeps {
   /** Injected for tests; default: the system clock and random UUIDs. */
   clock?: () => Date;
   newId?: () => string;
-  /** Twilio's forms are a few KB; anything bigger is not Twilio. */
-  bodyLimit?: string;
+  /** Bytes; default 64 KB. Twilio's forms are a few KB; anything bigger is not Twilio. */
+  bodyLimit?: number;
 }
 
 export function createInboundRouter(deps: InboundRouterDeps): Router {
@@ -41,7 +42,7 @@ export function createInboundRouter(deps: InboundRouterDeps): Router {
 
   router.post(
     INBOUND_WEBHOOK_PATH,
-    express.urlencoded({ extended: false, limit: deps.bodyLimit ?? '64kb' }),
+    twilioFormBody({ limit: deps.bodyLimit ?? 64 * 1024 }),
     deps.verifySignature ?? verifyTwilioSignature({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl, logger: deps.logger }),
     async (req, res) => {
       let message;

@@ -20,6 +20,7 @@
  * interleave; that needs a compare-and-set in the store.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { twilioFormBody } from '../../http/twilio-form-body';
 import type { Repository } from '../../store/repository';
 import type { Logger } from '../../shared/logger';
 import { fromTwilioStatus, isStatusAdvance } from './delivery-status';
@@ -31,8 +32,8 @@ export interface StatusCallbackRouterOptions {
   verifySignature: RequestHandler;
   logger: Logger;
   now: () => Date;
-  /** Default `16kb`: a status report is a few hundred bytes. */
-  bodyLimit?: string;
+  /** Bytes; default 16 KB: a status report is a few hundred bytes. */
+  bodyLimit?: number;
 }
 
 const TWILIO_SID = /^[A-Z]{2}[0-9a-f]{32}$/i;
@@ -43,7 +44,7 @@ export function createStatusCallbackRouter(options: StatusCallbackRouterOptions)
 
   router.post(
     STATUS_CALLBACK_PATH,
-    express.urlencoded({ extended: false, limit: options.bodyLimit ?? '16kb', parameterLimit: 100 }),
+    twilioFormBody({ limit: options.bodyLimit ?? 16 * 1024, parameterLimit: 100 }),
     options.verifySignature,
     async (req: Request, res: Response) => {
       const report = parseReport(req.body);
