@@ -256,7 +256,11 @@ export interface Repository extends FigureQueries, CommitteeStore {
   // Outbox
   getOutbox(id: string): Promise<OutboxMessage | null>;
   findOutboxByProviderSid(providerSid: string): Promise<OutboxMessage | null>;
-  updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<OutboxMessage>;
+  /**
+   * Patches the row (NotFoundError when there is none). Returns nothing: the sender writes two
+   * status marks per message and reads neither back (issue 11: 2 of the 4 reads of every row).
+   */
+  updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<void>;
   /** For the sweeper: rows still `queued` that were created before `createdBefore`. */
   listOutboxByStatus(options: { status: OutboxStatus; createdBefore: string; limit: number }): Promise<OutboxMessage[]>;
   listOutboxByResident(residentId: string, options: { limit: number }): Promise<OutboxMessage[]>;

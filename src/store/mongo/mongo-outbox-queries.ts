@@ -29,9 +29,9 @@ export function updateOutbox(
   m: StoreModels,
   id: string,
   patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>,
-): Promise<OutboxMessage> {
+): Promise<void> {
   const set = definedPatch(patch, IMMUTABLE_FIELDS.outbox);
-  return updateAndRead<OutboxMessage>(m.OutboxMessage, 'outbox message', id, set);
+  return updateAndRead<OutboxMessage>(m.OutboxMessage, 'outbox message', id, set).then(() => undefined);
 }
 
 export function listOutboxByStatus(

@@ -224,7 +224,7 @@ class MongoRepository implements Repository {
     return this.run((m) => outbox.findOutboxByProviderSid(m, providerSid));
   }
 
-  updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<OutboxMessage> {
+  updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<void> {
     return this.run((m) => outbox.updateOutbox(m, id, patch));
   }
 

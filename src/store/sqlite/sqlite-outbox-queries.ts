@@ -20,8 +20,8 @@ export function updateOutbox(
   a: SqliteAccess,
   id: string,
   patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>,
-): OutboxMessage {
-  return a.updateAndRead(OUTBOX, id, patch, IMMUTABLE_FIELDS.outbox);
+): void {
+  a.update(OUTBOX, id, patch, IMMUTABLE_FIELDS.outbox);
 }
 
 export function listOutboxByStatus(

@@ -227,7 +227,7 @@ class SqliteRepository implements Repository {
     return this.run((a) => outbox.findOutboxByProviderSid(a, providerSid));
   }
 
-  updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<OutboxMessage> {
+  updateOutbox(id: string, patch: Partial<Omit<OutboxMessage, 'id' | 'createdAt'>>): Promise<void> {
     return this.write((a) => outbox.updateOutbox(a, id, patch));
   }
 

@@ -40,7 +40,8 @@ describe('POST /webhooks/twilio/status', () => {
   async function sentMessage(status: OutboxStatus = 'sent'): Promise<OutboxMessage> {
     const resident = await seedResident(repo);
     const row = await commitOutbox(repo, { resident, text: 'Su reclamo fue registrado.' });
-    return repo.updateOutbox(row.id, { status, providerSid: `SM${randomBytes(16).toString('hex')}`, attempts: 1 });
+    await repo.updateOutbox(row.id, { status, providerSid: `SM${randomBytes(16).toString('hex')}`, attempts: 1 });
+    return (await repo.getOutbox(row.id))!;
   }
 
   function report(providerSid: string, messageStatus: string, extra: Record<string, string> = {}): Record<string, string> {
