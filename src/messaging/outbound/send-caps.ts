@@ -100,6 +100,32 @@ export function createSendCaps(options: SendCapsOptions): SendCaps {
   // of a burst asked the store twice for the same answer (issue 11). A number moved to another
   // town counts towards the new one within a minute.
   const towns = new Map<string, { locality: CapLocality | null; until: number }>();
+  // A recipient's country and a zone's date, remembered: libphonenumber and luxon were 2% of a
+  // burst's CPU, asked the same question for every reply (issue 11).
+  const countryAllowed = new Map<string, boolean>();
+  function allowedRecipient(phone: string): boolean {
+    let allowed = countryAllowed.get(phone);
+    if (allowed === undefined) {
+      allowed = isAllowedCountry(phone, options.allowedCountryCodes);
+      if (countryAllowed.size >= TOWN_MEMO_LIMIT * 10) countryAllowed.clear();
+      countryAllowed.set(phone, allowed);
+    }
+    return allowed;
+  }
+  /**
+   * The zone's date now; computed again once the UTC minute it was computed in is over. Zones
+   * are offset from UTC by whole minutes, so a local date never changes inside a UTC minute.
+   */
+  const days = new Map<string, { day: string; minute: number }>();
+  function localDay(zone: string, at: Date): string {
+    const minute = Math.floor(at.getTime() / 60_000);
+    const known = days.get(zone);
+    if (known && known.minute === minute) return known.day;
+    const day = DateTime.fromJSDate(at).setZone(zone).toISODate() ?? 'unknown';
+    days.set(zone, { day, minute });
+    return day;
+  }
+
   async function townOf(fromPhone: string): Promise<CapLocality | null> {
     const nowMs = options.now().getTime();
     const known = towns.get(fromPhone);
@@ -113,12 +139,12 @@ export function createSendCaps(options: SendCapsOptions): SendCaps {
 
   return {
     async check(row) {
-      if (!isAllowedCountry(row.toPhone, options.allowedCountryCodes)) return { allowed: false, reason: 'country_not_allowed' };
+      if (!allowedRecipient(row.toPhone)) return { allowed: false, reason: 'country_not_allowed' };
       if (exempt.includes(row.kind)) return { allowed: true };
 
       const locality = row.fromPhone ? await townOf(row.fromPhone) : null;
       const zone = locality?.timeZone ?? options.defaultTimeZone ?? 'America/Lima';
-      const day = DateTime.fromJSDate(options.now()).setZone(zone).toISODate() ?? 'unknown';
+      const day = localDay(zone, options.now());
       const recipient = row.residentId ? `r:${row.residentId}` : row.userId ? `u:${row.userId}` : `o:${row.id}`;
       const town = locality?.id ?? 'none';
       const base = `${options.prefix}:send-caps:${day}`;
