@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../shared/logger';
-import { redactPhonesInUrl } from './phone-redaction';
+import { redactPhonesInText, redactPhonesInUrl } from './phone-redaction';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -103,7 +103,8 @@ function logRequest(
   if (lineLogger.level !== logger.level) lineLogger.level = logger.level;
   lineLogger[level](
     {
-      req: { id: req.id, method: req.method, url, userAgent: req.userAgent },
+      // The caller writes its User-Agent: a phone number there would reach the log otherwise.
+      req: { id: req.id, method: req.method, url, userAgent: req.userAgent === undefined ? undefined : redactPhonesInText(req.userAgent) },
       res: { statusCode },
       responseTime: Math.round(performance.now() - req.started),
     },

@@ -117,6 +117,13 @@ describe('request logging', () => {
     expect(written).not.toContain('987654321');
   });
 
+  it('masks a phone number in the caller’s User-Agent and keeps an ordinary one readable', async () => {
+    await request(app).get('/missing').set('User-Agent', `bot ${PHONE}`).expect(404);
+    await request(app).get('/missing').set('User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.8078.73').expect(404);
+    expect(lines.join('\n')).not.toContain('987654321');
+    expect(logs().map((line) => (line.req as { userAgent?: string }).userAgent)).toEqual(['bot [redacted]', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.8078.73']);
+  });
+
   it('logs 4xx as warn and 5xx as error', async () => {
     await request(app).get('/missing').expect(404);
     await request(app).get('/boom').expect(500);
