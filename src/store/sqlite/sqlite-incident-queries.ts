@@ -22,17 +22,21 @@ interface Counts {
   resident_count: number;
 }
 
+/**
+ * An incident's counts, read from `tickets_incident_counts` alone (migration 14). The distinct
+ * count is its own subquery: beside COUNT(*) SQLite sorts the residents in a temporary b-tree;
+ * alone it reads them in index order. `test/store/sqlite-incident-count-plans.test.ts` keeps it so.
+ */
+export const INCIDENT_COUNTS_SQL = `SELECT COUNT(*) AS ticket_count,
+        SUM(CASE WHEN status IN ('resolved', 'closed') THEN 0 ELSE 1 END) AS open_ticket_count,
+        (SELECT COUNT(DISTINCT resident_id) FROM tickets WHERE incident_id = @id) AS resident_count
+ FROM tickets WHERE incident_id = @id`;
+
+/** The neighbours a joining report is told of; every report of a burst asks it. */
+export const INCIDENT_RESIDENT_COUNT_SQL = 'SELECT COUNT(DISTINCT resident_id) FROM tickets WHERE incident_id = ?';
+
 function withCounts(a: SqliteAccess, incident: Incident): IncidentSummary {
-  const counts = a
-    .statement(
-      // The distinct count as its own subquery: beside COUNT(*) SQLite sorts the residents in a
-      // temporary b-tree; alone it reads them in order from tickets_incident_counts.
-      `SELECT COUNT(*) AS ticket_count,
-              SUM(CASE WHEN status IN ('resolved', 'closed') THEN 0 ELSE 1 END) AS open_ticket_count,
-              (SELECT COUNT(DISTINCT resident_id) FROM tickets WHERE incident_id = @id) AS resident_count
-       FROM tickets WHERE incident_id = @id`,
-    )
-    .get({ id: incident.id }) as Counts;
+  const counts = a.statement(INCIDENT_COUNTS_SQL).get({ id: incident.id }) as Counts;
   return {
     ...incident,
     ticketCount: counts.ticket_count,
@@ -87,7 +91,7 @@ export function linkTicket(a: SqliteAccess, request: IncidentLinkRequest): Incid
     incident = { ...incident, ...patch };
   }
   a.update(TICKETS, request.ticketId, { incidentId: incident.id }, NO_IMMUTABLE);
-  const residentCount = (a.statement('SELECT COUNT(DISTINCT resident_id) FROM tickets WHERE incident_id = ?').pluck().get(incident.id) as number) ?? 1;
+  const residentCount = (a.statement(INCIDENT_RESIDENT_COUNT_SQL).pluck().get(incident.id) as number) ?? 1;
   const link: IncidentLink = { ticketId: request.ticketId, incident, created, residentCount };
   const extra = linkedRows(request.effects, link);
   for (const entry of extra.timeline) a.insert(TIMELINE, entry);
